@@ -1,0 +1,123 @@
+"""Run a function over many items in worker processes that are allowed to die.
+
+OpenCascade segfaults on some files, loops forever on others and leaks memory on every read.
+So each item runs in a long-lived worker process with a time limit and a memory limit: a crash,
+a timeout or an exhausted memory limit fails that one item, the worker is replaced, and the
+other items carry on. Workers are recycled after a number of items to return leaked memory.
+
+Workers are forked from a forkserver that has already imported the task's module, so the
+1-2 s OpenCascade import is paid once per pool, not once per worker or per recycling.
+"""
+
+import multiprocessing
+import os
+import signal
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import as_completed
+from dataclasses import dataclass
+from typing import Any
+
+from pebble import ProcessExpired, ProcessPool
+
+from cad_assets.workers.limits import limit_worker_memory, mute_stdout
+
+
+@dataclass(frozen=True)
+class PoolSettings:
+    """How items are run. ``workers=0`` runs them one by one in this process (debug mode:
+    breakpoints work, but a crash takes the caller down)."""
+
+    workers: int = 2
+    task_timeout_s: float = 120.0
+    memory_limit_mb: int | None = 4096
+    tasks_per_worker: int = 100
+
+
+@dataclass(frozen=True)
+class TaskFailure:
+    """Why one item failed: an exception in the task, a worker crash, a timeout or the memory limit."""
+
+    error_type: str
+    message: str
+    traceback: str = ""
+    worker_pid: int | None = None
+
+
+def run_isolated(
+    task: Callable[[Any], Any], items: Sequence[Any], settings: PoolSettings
+) -> Iterator[tuple[int, Any]]:
+    """Yield ``(index, result)`` for every item as it completes, ``result`` being what
+    ``task(item)`` returned or a :class:`TaskFailure`.
+
+    ``task`` must be a module-level function of an importable module: workers import it by name.
+    """
+    if settings.workers == 0:
+        for index, item in enumerate(items):
+            yield index, _guarded(task, item)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([task.__module__])
+    with ProcessPool(
+        max_workers=settings.workers,
+        max_tasks=settings.tasks_per_worker,
+        initializer=_init_worker,
+        initargs=(settings.memory_limit_mb,),
+        context=context,
+    ) as pool:
+        futures = {
+            pool.schedule(_guarded, args=(task, item), timeout=settings.task_timeout_s): index
+            for index, item in enumerate(items)
+        }
+        for future in as_completed(futures):
+            yield futures[future], _outcome(future, settings)
+
+
+def _init_worker(memory_limit_mb: int | None) -> None:
+    mute_stdout()
+    if memory_limit_mb:
+        limit_worker_memory(memory_limit_mb)
+
+
+def _guarded(task: Callable[[Any], Any], item: Any) -> Any:
+    # Exceptions are turned into plain data here: OpenCascade's exceptions do not pickle.
+    try:
+        return task(item)
+    except MemoryError:
+        return TaskFailure(
+            "MemoryLimitExceeded",
+            "the file needed more memory than the worker memory limit allows",
+            traceback.format_exc(),
+            os.getpid(),
+        )
+    except Exception as error:  # noqa: BLE001 - every failure is reported per item
+        return TaskFailure(
+            type(error).__name__, str(error) or repr(error), traceback.format_exc(), os.getpid()
+        )
+
+
+def _outcome(future, settings: PoolSettings) -> Any:
+    try:
+        return future.result()
+    except FutureTimeout:
+        return TaskFailure(
+            "Timeout",
+            f"no result after {settings.task_timeout_s:g} s; the worker was killed "
+            "(OpenCascade can loop forever on truncated files)",
+        )
+    except ProcessExpired as expired:
+        return TaskFailure(
+            "WorkerCrashed",
+            f"the worker process died ({_describe_exit(expired.exitcode)}) while reading this file",
+            worker_pid=expired.pid,
+        )
+
+
+def _describe_exit(exitcode: int) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            pass
+    return f"exit code {exitcode}"
