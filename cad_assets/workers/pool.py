@@ -9,11 +9,12 @@ Workers are forked from a forkserver that has already imported the task's module
 1-2 s OpenCascade import is paid once per pool, not once per worker or per recycling.
 """
 
+import importlib
 import multiprocessing
 import os
 import signal
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import as_completed
 from dataclasses import dataclass
@@ -45,20 +46,19 @@ class TaskFailure:
     worker_pid: int | None = None
 
 
-def run_isolated(
-    task: Callable[[Any], Any], items: Sequence[Any], settings: PoolSettings
-) -> Iterator[tuple[int, Any]]:
-    """Yield ``(index, result)`` for every item as it completes, ``result`` being what
-    ``task(item)`` returned or a :class:`TaskFailure`.
+def run_isolated(task: str, items: Sequence[Any], settings: PoolSettings) -> Iterator[tuple[int, Any]]:
+    """Yield ``(index, result)`` for every item as it completes, ``result`` being what the task
+    returned for it or a :class:`TaskFailure`.
 
-    ``task`` must be a module-level function of an importable module: workers import it by name.
+    ``task`` names a module-level function as ``"package.module:function"``. Only the workers
+    import that module, so the caller never loads the CAD kernel nor parses an untrusted file.
     """
     if settings.workers == 0:
         for index, item in enumerate(items):
             yield index, _guarded(task, item)
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([task.__module__])
+    context.set_forkserver_preload([task.partition(":")[0]])
     with ProcessPool(
         max_workers=settings.workers,
         max_tasks=settings.tasks_per_worker,
@@ -80,10 +80,11 @@ def _init_worker(memory_limit_mb: int | None) -> None:
         limit_worker_memory(memory_limit_mb)
 
 
-def _guarded(task: Callable[[Any], Any], item: Any) -> Any:
+def _guarded(task: str, item: Any) -> Any:
     # Exceptions are turned into plain data here: OpenCascade's exceptions do not pickle.
     try:
-        return task(item)
+        module, _, function = task.partition(":")
+        return getattr(importlib.import_module(module), function)(item)
     except MemoryError:
         return TaskFailure(
             "MemoryLimitExceeded",

@@ -3,7 +3,8 @@ import os
 import pytest
 
 from cad_assets.workers import PoolSettings, TaskFailure, run_isolated
-from cad_assets_tests.workers.tasks import misbehave, square
+SQUARE = "cad_assets_tests.workers.tasks:square"
+MISBEHAVE = "cad_assets_tests.workers.tasks:misbehave"
 
 
 def _results(task, items, **settings):
@@ -11,13 +12,13 @@ def _results(task, items, **settings):
 
 
 def test_results_come_back_for_every_item():
-    results = _results(square, list(range(20)), workers=2)
+    results = _results(SQUARE, list(range(20)), workers=2)
     assert results == {i: i * i for i in range(20)}
 
 
 def test_each_failure_is_isolated_and_explained():
     items = ["ok", "segfault", "ok", "hang", "raise", "memory", "ok"]
-    results = _results(misbehave, items, workers=2, task_timeout_s=3, memory_limit_mb=1024)
+    results = _results(MISBEHAVE, items, workers=2, task_timeout_s=3, memory_limit_mb=1024)
 
     ok = [results[i] for i, kind in enumerate(items) if kind == "ok"]
     assert all(isinstance(pid, int) and pid != os.getpid() for pid in ok)
@@ -31,16 +32,16 @@ def test_each_failure_is_isolated_and_explained():
 
 
 def test_workers_are_recycled_after_their_quota():
-    results = _results(misbehave, ["ok"] * 6, workers=1, tasks_per_worker=2)
+    results = _results(MISBEHAVE, ["ok"] * 6, workers=1, tasks_per_worker=2)
     assert len(set(results.values())) == 3
 
 
 def test_stdout_of_workers_is_muted(capfd):
-    _results(misbehave, ["print"], workers=1)
+    _results(MISBEHAVE, ["print"], workers=1)
     assert "noise from C++" not in capfd.readouterr().out
 
 
 def test_debug_mode_runs_in_this_process():
-    results = _results(misbehave, ["ok", "raise"], workers=0)
+    results = _results(MISBEHAVE, ["ok", "raise"], workers=0)
     assert results[0] == os.getpid()
     assert results[1].error_type == "ValueError"

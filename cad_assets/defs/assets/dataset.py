@@ -1,0 +1,57 @@
+"""``cad_infoset`` (one row per file in the dataset) and ``cad_dataset`` (the merged Zarr store)."""
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from cad_assets.defs.assets.encodings import ENCODING_VERSION
+from cad_assets.storage import EncodingArtifact, open_file_store
+
+#: Per-file store metadata copied into the infoset (when the encoder provides it).
+STORE_METADATA_COLUMNS = ["n_faces", "n_edges", "encode_seconds", "worker_pid", "encoding_version"]
+
+
+@dg.asset(
+    io_manager_key="table_io_manager",
+    group_name="cad",
+    # cad_errors is produced by the encoding step: depending on it orders this after that step
+    # in runs that encode, and it is where the files missing from this table are explained.
+    deps=["cad_errors"],
+)
+def cad_infoset(
+    cad_files: pd.DataFrame, cad_encodings: dict[str, list[EncodingArtifact]]
+) -> pd.DataFrame:
+    """File-level metadata of the dataset: ``file_id`` (the id used by every group's ``file_id``
+    array), path, sha256, format, size, counts and encode seconds, for every current file with a
+    store of its current content and encoder version. Ordered by partition key."""
+    rows = []
+    for file in cad_files.itertuples(index=False):
+        store = _current_store(cad_encodings.get(file.partition_key, []), file.sha256)
+        if store is None:
+            continue
+        with open_file_store(store.path) as stored:
+            metadata = stored.metadata
+        rows.append(
+            {
+                "file_id": len(rows),
+                **file._asdict(),
+                **{column: metadata.get(column) for column in STORE_METADATA_COLUMNS},
+                "store_path": str(store.path),
+            }
+        )
+    return pd.DataFrame(rows, columns=["file_id", *cad_files.columns, *STORE_METADATA_COLUMNS, "store_path"])
+
+
+@dg.asset(io_manager_key="dataset_io_manager", group_name="cad", deps=["cad_encodings"])
+def cad_dataset(cad_infoset: pd.DataFrame) -> list[tuple[int, Path]]:
+    """The merged dataset: one Zarr group per entity (faces, edges, graph, ...) with the rows of
+    every file in ``cad_infoset`` concatenated and a ``file_id`` array per group. Returns the
+    stores to merge; the IO manager merges and publishes them atomically."""
+    return [(row.file_id, Path(row.store_path)) for row in cad_infoset.itertuples()]
+
+
+def _current_store(stores: list[EncodingArtifact], sha256: str | None) -> EncodingArtifact | None:
+    return next(
+        (s for s in stores if s.sha256 == sha256 and s.version == ENCODING_VERSION), None
+    )

@@ -1,0 +1,159 @@
+"""``cad_encodings`` (one partition per file) and ``cad_errors``, made by one step.
+
+The step encodes a batch of files in the crash-isolated worker pool and records each file's
+outcome on its own partition: a good file is materialized with its metadata, a bad one is left
+unmaterialized with an observation saying why, and joins the error table. One bad file never
+fails the step; a batch whose failure rate exceeds the error budget does, after recording all.
+
+Why a multi-asset: a step that materializes a *subset* of its partitions yields no output for the
+partitioned asset, and Dagster skips whatever depends on a missing output in the same run. The
+unpartitioned ``cad_errors`` is always produced, so the merge downstream of it runs in the same
+run. Runs without partitions (cron, sensor batches) select ``cad_errors`` only and choose their
+files from the plan; backfills of ``cad_encodings`` encode exactly their partitions.
+"""
+
+import os
+import time
+
+import dagster as dg
+from pydantic import Field
+import pandas as pd
+
+from cad_assets.defs.partitions import cad_file_partitions
+from cad_assets.defs.resources import CadPipelineSettings
+from cad_assets.encoding import ENCODE_TASK, EncodeRequest, encoding_version
+from cad_assets.encoding.plan import current_errors, plan_encoding
+from cad_assets.workers import TaskFailure, run_isolated
+
+ENCODINGS = dg.AssetKey("cad_encodings")
+ERRORS = dg.AssetKey("cad_errors")
+ENCODE_OPTIONS: dict = {}  # the default feature set; the encoder issue makes this configurable
+ENCODING_VERSION = encoding_version(ENCODE_OPTIONS)
+
+
+class EncodeConfig(dg.Config):
+    partition_keys: list[str] = Field(
+        default=[], description="Encode exactly these files (default: every file that needs it)"
+    )
+    retry_failed: bool = Field(
+        default=False, description="Also retry files that failed before with the same content"
+    )
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            ENCODINGS,
+            partitions_def=cad_file_partitions,
+            skippable=True,
+            deps=["cad_files"],
+            code_version=ENCODING_VERSION,
+            description="Per-file Zarr store of B-rep features, one partition per CAD file.",
+            group_name="cad",
+        ).with_io_manager_key("encodings_io_manager"),
+        dg.AssetSpec(
+            ERRORS,
+            deps=["cad_files", ENCODINGS],
+            description="Error table: every current file whose encoding failed, and why.",
+            group_name="cad",
+        ).with_io_manager_key("table_io_manager"),
+    ],
+    ins={"cad_files": dg.AssetIn()},
+    can_subset=True,
+    backfill_policy=dg.BackfillPolicy.single_run(),
+)
+def encode_cad_files(
+    context: dg.AssetExecutionContext,
+    config: EncodeConfig,
+    settings: CadPipelineSettings,
+    cad_files: pd.DataFrame,
+):
+    layout = settings.encodings_layout()
+    explicit = (
+        context.partition_keys
+        if ENCODINGS in context.selected_asset_keys
+        else config.partition_keys or None
+    )
+    plan = plan_encoding(
+        cad_files, layout, ENCODING_VERSION, ENCODE_OPTIONS, explicit, config.retry_failed
+    )
+    context.log.info(
+        f"{len(plan.requests)} files to encode, {len(plan.up_to_date)} up to date, "
+        f"{len(plan.known_failures)} known failures left alone"
+    )
+    failed = _encode_and_record(context, plan.requests, settings)
+
+    if ERRORS in context.selected_asset_keys:
+        errors = current_errors(cad_files, layout, ENCODING_VERSION)
+        yield dg.Output(
+            errors,
+            output_name=ERRORS.path[-1],
+            metadata={
+                "encoded_this_run": len(plan.requests) - failed,
+                "failed_this_run": failed,
+                "by_error_type": dg.MetadataValue.json(errors["error_type"].value_counts().to_dict()),
+            },
+        )
+    if plan.requests and failed / len(plan.requests) > settings.error_budget:
+        raise dg.Failure(
+            f"{failed} of {len(plan.requests)} files failed to encode, more than the error "
+            f"budget of {settings.error_budget:.0%}; every outcome is recorded in cad_errors"
+        )
+
+
+def _encode_and_record(
+    context: dg.AssetExecutionContext, requests: list[EncodeRequest], settings: CadPipelineSettings
+) -> int:
+    """Encode ``requests`` and log one event per file; return how many failed."""
+    limit = settings.max_file_mb * 1024 * 1024
+    runnable = [r for r in requests if os.path.getsize(r.path) <= limit]
+    outcomes = [
+        (r, TaskFailure("FileTooLarge", f"larger than the {settings.max_file_mb:g} MB limit"))
+        for r in requests
+        if r not in runnable
+    ]
+    outcomes += [
+        (runnable[index], result)
+        for index, result in run_isolated(ENCODE_TASK, runnable, settings.pool_settings())
+    ]
+    layout = settings.encodings_layout()
+    for request, result in outcomes:
+        if isinstance(result, TaskFailure):
+            record = {
+                "partition_key": request.partition_key,
+                "path": request.path,
+                "sha256": request.sha256,
+                **vars(result),
+                "failed_at": time.time(),
+            }
+            layout.write_failure(request.partition_key, request.sha256, ENCODING_VERSION, record)
+            context.log_event(
+                dg.AssetObservation(
+                    ENCODINGS,
+                    partition=request.partition_key,
+                    metadata={"status": "failed", "error_type": result.error_type,
+                              "message": result.message, "worker_pid": result.worker_pid},
+                )
+            )
+        else:
+            layout.keep_only(request.partition_key, keep=layout.store_path(
+                request.partition_key, request.sha256, ENCODING_VERSION))
+            context.log_event(
+                dg.AssetMaterialization(
+                    ENCODINGS,
+                    partition=request.partition_key,
+                    metadata=_materialization_metadata(request, result),
+                )
+            )
+    return sum(isinstance(result, TaskFailure) for _, result in outcomes)
+
+
+def _materialization_metadata(request: EncodeRequest, stored: dict) -> dict:
+    return {
+        "faces": stored.get("n_faces"),
+        "edges": stored.get("n_edges"),
+        "seconds": round(stored["encode_seconds"], 4),
+        "worker_pid": stored["worker_pid"],
+        "sha256": request.sha256,
+        "store": dg.MetadataValue.path(request.store_path),
+    }

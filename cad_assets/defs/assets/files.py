@@ -1,0 +1,63 @@
+"""``cad_files``: the CAD files under the source folders, one row per file."""
+
+import dataclasses
+
+import dagster as dg
+import pandas as pd
+
+from cad_assets.defs.io_managers import table_path
+from cad_assets.defs.partitions import cad_file_partitions
+from cad_assets.defs.resources import CadPipelineSettings
+from cad_assets.sources import DiscoveredFile, discover_cad_files, hash_files
+from cad_assets.storage import read_table
+
+
+
+@dg.asset(io_manager_key="table_io_manager", group_name="cad")
+def cad_files(context: dg.AssetExecutionContext, settings: CadPipelineSettings) -> pd.DataFrame:
+    """Discover CAD files (recursive; .step .stp .iges .igs .brep, any case) with their size,
+    mtime and SHA-256, and keep the ``cad_file`` partitions in step: one per file, added for new
+    files, removed (with their encodings) for deleted ones."""
+    found = discover_cad_files(settings.source_roots(), settings.follow_external_symlinks)
+    table = pd.DataFrame([dataclasses.asdict(f) for f in found], columns=DISCOVERED_COLUMNS)
+    table["sha256"] = hash_files(found, _previous_hashes(context, settings))
+
+    added, removed = sync_file_partitions(context.instance, set(table["partition_key"]))
+    layout = settings.encodings_layout()
+    for key in removed:
+        layout.remove_partition(key)
+    context.add_output_metadata(
+        {
+            "files": len(table),
+            "added": len(added),
+            "removed": len(removed),
+            "unreadable": int(table["sha256"].isna().sum()),
+            "by_format": dg.MetadataValue.json(table["format"].value_counts().to_dict()),
+        }
+    )
+    return table
+
+
+DISCOVERED_COLUMNS = [field.name for field in dataclasses.fields(DiscoveredFile)]
+
+
+def sync_file_partitions(instance: dg.DagsterInstance, keys: set[str]) -> tuple[list[str], list[str]]:
+    """Add partitions for new keys and delete those of vanished files; return (added, removed)."""
+    existing = set(instance.get_dynamic_partitions(cad_file_partitions.name))
+    added, removed = sorted(keys - existing), sorted(existing - keys)
+    if added:
+        instance.add_dynamic_partitions(cad_file_partitions.name, added)
+    for key in removed:
+        instance.delete_dynamic_partition(cad_file_partitions.name, key)
+    return added, removed
+
+
+def _previous_hashes(context: dg.AssetExecutionContext, settings: CadPipelineSettings) -> dict:
+    path = table_path(settings, context.asset_key)
+    if not path.exists():
+        return {}
+    previous = read_table(path)
+    return {
+        row.partition_key: (row.size_bytes, row.mtime_ns, row.sha256)
+        for row in previous.itertuples()
+    }

@@ -1,0 +1,88 @@
+"""IO managers: Parquet for tables, Zarr for per-file encodings and for the merged dataset."""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from cad_assets.defs.resources import CadPipelineSettings
+from cad_assets.storage import (
+    EncodingArtifact,
+    merge_file_stores,
+    open_dataset,
+    read_table,
+    write_table,
+)
+
+
+class ParquetIOManager(dg.ConfigurableIOManager):
+    """Stores a DataFrame asset at ``<output>/tables/<asset key>.parquet``, atomically."""
+
+    settings: dg.ResourceDependency[CadPipelineSettings]
+
+    def _get_path(self, context: dg.InputContext | dg.OutputContext) -> Path:
+        return table_path(self.settings, context.asset_key)
+
+    def handle_output(self, context: dg.OutputContext, table: pd.DataFrame) -> None:
+        path = self._get_path(context)
+        write_table(table, path)
+        context.add_output_metadata(
+            {"path": dg.MetadataValue.path(str(path)), "dagster/row_count": len(table)}
+        )
+
+    def load_input(self, context: dg.InputContext) -> pd.DataFrame:
+        return read_table(self._get_path(context))
+
+
+def table_path(settings: CadPipelineSettings, asset_key: dg.AssetKey) -> Path:
+    """Where the table asset ``asset_key`` lives; also read directly to reuse earlier hashes."""
+    return settings.tables_dir / f"{'__'.join(asset_key.path)}.parquet"
+
+
+class EncodingsIOManager(dg.ConfigurableIOManager):
+    """Per-file Zarr stores of ``cad_encodings``, one partition folder per CAD file.
+
+    The stores are written by the worker processes, at the paths this IO manager's layout gives
+    (writing them here would ship every array back through the step process). Loading gives,
+    for each requested partition, its newest encoded store, if it has one.
+    """
+
+    settings: dg.ResourceDependency[CadPipelineSettings]
+
+    def handle_output(self, context: dg.OutputContext, obj: object) -> None:
+        raise dg.DagsterInvariantViolationError(
+            "cad_encodings partitions are written by the worker pool, not returned as outputs"
+        )
+
+    def load_input(self, context: dg.InputContext) -> dict[str, list[EncodingArtifact]]:
+        layout = self.settings.encodings_layout()
+        return {
+            key: [a for a in layout.artifacts(key) if not a.is_failure]
+            for key in context.asset_partition_keys
+        }
+
+
+class DatasetIOManager(dg.ConfigurableIOManager):
+    """The merged Zarr dataset at ``<output>/cad_dataset.zarr``.
+
+    The asset returns which per-file stores to merge, in file-id order; writing merges them into
+    a new version and publishes it with one atomic rename, so readers never see a partial merge.
+    """
+
+    settings: dg.ResourceDependency[CadPipelineSettings]
+
+    def handle_output(self, context: dg.OutputContext, sources: Sequence[tuple[int, Path]]) -> None:
+        report = merge_file_stores(sources, self.settings.dataset_path)
+        context.add_output_metadata(
+            {
+                "path": dg.MetadataValue.path(str(report.path)),
+                "files": report.n_files,
+                "merge_seconds": round(report.seconds, 3),
+                "bytes_on_disk": report.bytes_on_disk,
+                **{f"rows/{group}": rows for group, rows in report.rows.items()},
+            }
+        )
+
+    def load_input(self, context: dg.InputContext):
+        return open_dataset(self.settings.dataset_path)

@@ -1,0 +1,93 @@
+"""The pipeline's settings, as one Dagster resource read from the environment.
+
+Operators configure without editing code: environment variables (below) set the defaults when
+the code location loads, and every field can be overridden per run in the launchpad.
+"""
+
+import os
+from pathlib import Path
+
+import dagster as dg
+from pydantic import Field
+
+from cad_assets.storage import EncodingsLayout
+from cad_assets.workers import PoolSettings
+
+#: The project folder (holds ``data/``), for the defaults of an editable install.
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SAMPLE_SOURCES = PROJECT_DIR / "data" / "sample" / "mfcad"
+DEFAULT_OUTPUT = PROJECT_DIR / "data" / "output"
+
+
+class CadPipelineSettings(dg.ConfigurableResource):
+    """Where CAD files come from, where results go, and how files are encoded."""
+
+    sources: str = Field(
+        default=str(SAMPLE_SOURCES),
+        description="Source folders, separated by os.pathsep (':' on Linux). Env: CAD_ASSETS_SOURCES",
+    )
+    output_dir: str = Field(
+        default=str(DEFAULT_OUTPUT), description="Root of all outputs. Env: CAD_ASSETS_OUTPUT"
+    )
+    workers: int = Field(default=2, description="Worker processes; 0 = debug, in-process")
+    file_timeout_s: float = Field(default=120.0, description="Per-file time limit")
+    memory_limit_mb: int = Field(default=4096, description="Per-worker address-space limit")
+    files_per_worker: int = Field(default=100, description="Recycle a worker after this many files")
+    max_file_mb: float = Field(default=512.0, description="Larger files fail without being read")
+    error_budget: float = Field(
+        default=0.5, description="The run fails when more than this fraction of its files fail"
+    )
+    follow_external_symlinks: bool = Field(
+        default=False, description="Follow symlinks that lead outside a source folder"
+    )
+
+    @classmethod
+    def from_env(cls) -> "CadPipelineSettings":
+        overrides = {
+            field: os.environ[variable]
+            for field, variable in _ENVIRONMENT.items()
+            if os.environ.get(variable)
+        }
+        return cls(**overrides)
+
+    def source_roots(self) -> list[Path]:
+        return [Path(part).expanduser() for part in self.sources.split(os.pathsep) if part]
+
+    def pool_settings(self) -> PoolSettings:
+        return PoolSettings(
+            workers=self.workers,
+            task_timeout_s=self.file_timeout_s,
+            memory_limit_mb=self.memory_limit_mb,
+            tasks_per_worker=self.files_per_worker,
+        )
+
+    @property
+    def output_path(self) -> Path:
+        return Path(self.output_dir).expanduser()
+
+    @property
+    def tables_dir(self) -> Path:
+        return self.output_path / "tables"
+
+    @property
+    def dataset_path(self) -> Path:
+        return self.output_path / "cad_dataset.zarr"
+
+    @property
+    def summary_path(self) -> Path:
+        return self.output_path / "summary.json"
+
+    def encodings_layout(self) -> EncodingsLayout:
+        return EncodingsLayout(self.output_path / "encodings")
+
+
+_ENVIRONMENT = {
+    "sources": "CAD_ASSETS_SOURCES",
+    "output_dir": "CAD_ASSETS_OUTPUT",
+    "workers": "CAD_ASSETS_WORKERS",
+    "file_timeout_s": "CAD_ASSETS_FILE_TIMEOUT_S",
+    "memory_limit_mb": "CAD_ASSETS_MEMORY_LIMIT_MB",
+    "files_per_worker": "CAD_ASSETS_FILES_PER_WORKER",
+    "max_file_mb": "CAD_ASSETS_MAX_FILE_MB",
+    "error_budget": "CAD_ASSETS_ERROR_BUDGET",
+}

@@ -1,0 +1,71 @@
+"""Which files need encoding, and which currently fail: decided from the files table and the
+artifacts on disk, so any run (cron, sensor batch, UI backfill) resumes where others stopped."""
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from cad_assets.encoding.request import EncodeRequest
+from cad_assets.storage import EncodingsLayout, read_failure
+
+#: Columns of the error table (``cad_errors``).
+ERROR_COLUMNS = [
+    "partition_key", "path", "sha256", "error_type", "message", "traceback", "worker_pid", "failed_at",
+]
+
+
+@dataclass
+class EncodingPlan:
+    """``requests`` to run; ``up_to_date`` and ``known_failures`` are partition keys left alone."""
+
+    requests: list[EncodeRequest] = field(default_factory=list)
+    up_to_date: list[str] = field(default_factory=list)
+    known_failures: list[str] = field(default_factory=list)
+
+
+def plan_encoding(
+    files: pd.DataFrame,
+    layout: EncodingsLayout,
+    version: str,
+    options: dict,
+    only_keys: Collection[str] | None = None,
+    retry_failed: bool = False,
+) -> EncodingPlan:
+    """Plan the encoding of ``files`` (the ``cad_files`` table).
+
+    Without ``only_keys``, a file is encoded when it has no store for its current content and
+    encoder version, and it has not already failed with that same content and version (unless
+    ``retry_failed``). Keys in ``only_keys`` were asked for explicitly and are always encoded.
+    """
+    plan = EncodingPlan()
+    wanted = None if only_keys is None else set(only_keys)
+    for row in files.itertuples():
+        if wanted is not None and row.partition_key not in wanted:
+            continue
+        sha = row.sha256 or "unreadable"
+        store = layout.store_path(row.partition_key, sha, version)
+        if wanted is None and store.exists():
+            plan.up_to_date.append(row.partition_key)
+        elif (
+            wanted is None
+            and not retry_failed
+            and layout.failure_path(row.partition_key, sha, version).exists()
+        ):
+            plan.known_failures.append(row.partition_key)
+        else:
+            plan.requests.append(EncodeRequest(row.partition_key, row.path, sha, str(store), options))
+    return plan
+
+
+def current_errors(files: pd.DataFrame, layout: EncodingsLayout, version: str) -> pd.DataFrame:
+    """The error table: one row per current file whose encoding failed for its current content
+    and encoder version, and which has no good store for them."""
+    rows = []
+    for row in files.itertuples():
+        sha = row.sha256 or "unreadable"
+        failure = layout.failure_path(row.partition_key, sha, version)
+        if failure.exists() and not layout.store_path(row.partition_key, sha, version).exists():
+            record = read_failure(failure)
+            rows.append({column: record.get(column) for column in ERROR_COLUMNS})
+    return pd.DataFrame(rows, columns=ERROR_COLUMNS)

@@ -1,0 +1,31 @@
+"""What the pipeline asks a worker to do for one file."""
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from cad_assets.geometry.version import ENCODER_VERSION
+
+#: The worker-side function, named for :func:`cad_assets.workers.run_isolated`.
+ENCODE_TASK = "cad_assets.encoding.task:encode_to_store"
+
+
+@dataclass(frozen=True)
+class EncodeRequest:
+    """Encode the file at ``path`` (content ``sha256``) into a store at ``store_path``."""
+
+    partition_key: str
+    path: str
+    sha256: str
+    store_path: str
+    options: dict = field(default_factory=dict)
+
+
+def encoding_version(options: dict) -> str:
+    """Version of what an encoding holds: the encoder's version plus the options it ran with.
+
+    Part of every store's name and of the asset's code version, so changing either marks the
+    existing encodings stale.
+    """
+    digest = hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()[:8]
+    return f"{ENCODER_VERSION}-{digest}"

@@ -1,0 +1,24 @@
+import dagster as dg
+import pytest
+
+from cad_assets.defs.resources import CadPipelineSettings
+
+
+@pytest.fixture
+def instance():
+    with dg.instance_for_test() as test_instance:
+        yield test_instance
+
+
+@pytest.fixture
+def drop_folder(tmp_path):
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path, drop_folder):
+    return CadPipelineSettings(
+        sources=str(drop_folder), output_dir=str(tmp_path / "out"), workers=2, file_timeout_s=60
+    )

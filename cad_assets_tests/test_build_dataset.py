@@ -1,0 +1,141 @@
+"""The whole ``build_dataset`` job on real CAD files and generated bad inputs."""
+
+import json
+import shutil
+
+import dagster as dg
+import numpy as np
+import pytest
+
+from cad_assets.definitions import build_definitions
+from cad_assets.defs.resources import CadPipelineSettings
+from cad_assets.storage import open_dataset, read_table
+from cad_assets_tests.conftest import copy_files
+
+ENCODINGS = dg.AssetKey("cad_encodings")
+
+
+@pytest.fixture
+def corpus(tmp_path, shared_cad):
+    """Two source roots: real parts (MFCAD, NIST, CAx-IF incl. the external-reference assembly)
+    and a drop folder with generated bad files; both roots hold a ``same.step``."""
+    real = tmp_path / "sources" / "real"
+    mfcad = sorted((shared_cad / "mfcad").glob("*.step"))[:16]
+    copy_files(mfcad, real / "mfcad")
+    copy_files([shared_cad / "nist" / "nist_ctc_01_asme1_ap203.stp"], real / "nist")
+    copy_files([shared_cad / "caxif" / "s1-c5-214" / "s1-c5-214.stp"], real / "caxif")
+    shutil.copyfile(mfcad[0], real / "same.step")
+
+    bad = tmp_path / "sources" / "drop"
+    bad.mkdir(parents=True)
+    (bad / "empty.step").write_bytes(b"")
+    (bad / "garbage.step").write_bytes(np.random.default_rng(0).bytes(5000))
+    text = mfcad[1].read_bytes()
+    (bad / "truncated, half...step").write_bytes(text[: len(text) // 2])
+    shutil.copyfile(mfcad[2], bad / "same.step")
+    return real, bad
+
+
+@pytest.fixture
+def settings(tmp_path, corpus):
+    real, bad = corpus
+    return CadPipelineSettings(
+        sources=f"{real}:{bad}", output_dir=str(tmp_path / "out"), workers=2, file_timeout_s=60
+    )
+
+
+def _build(settings, instance, job="build_dataset", **kwargs):
+    job_def = build_definitions(settings).get_job_def(job)
+    return job_def.execute_in_process(instance=instance, raise_on_error=False, **kwargs)
+
+
+def _encoded_in(result) -> set[str]:
+    return {
+        event.partition
+        for event in result.all_events
+        if event.is_step_materialization and event.asset_key == ENCODINGS
+    }
+
+
+def test_build_encodes_good_files_and_explains_bad_ones(settings, instance):
+    result = _build(settings, instance)
+    assert result.success
+
+    files = read_table(settings.tables_dir / "cad_files.parquet")
+    infoset = read_table(settings.tables_dir / "cad_infoset.parquet")
+    errors = read_table(settings.tables_dir / "cad_errors.parquet").set_index("partition_key")
+    assert len(files) == 23
+    assert set(infoset["partition_key"]) | set(errors.index) == set(files["partition_key"])
+    assert {"real/same.step", "drop/same.step"} <= set(infoset["partition_key"])
+    assert errors.loc["real/caxif/s1-c5-214.stp", "error_type"] == "ExternalReferenceError"
+    assert errors.loc["drop/empty.step", "error_type"] == "EmptyFileError"
+    for key in ["drop/garbage.step", "drop/truncated%2C half%2E%2E.step"]:
+        assert errors.loc[key, "message"] and errors.loc[key, "error_type"] != "WorkerCrashed"
+    assert errors["worker_pid"].notna().all()
+
+    # Per-file outcome in Dagster: good partitions materialized, bad ones observed with a reason.
+    assert instance.get_materialized_partitions(ENCODINGS) == set(infoset["partition_key"])
+    observed = {
+        event.partition: event.dagster_event.event_specific_data.asset_observation.metadata
+        for event in result.all_events
+        if event.event_type_value == "ASSET_OBSERVATION"
+    }
+    assert set(observed) == set(errors.index)
+
+    dataset = open_dataset(settings.dataset_path)
+    n_faces = infoset["n_faces"].to_numpy()
+    assert dataset["faces/area"].shape == (n_faces.sum(),)
+    np.testing.assert_array_equal(dataset["faces/file_id"][:], np.repeat(infoset["file_id"], n_faces))
+    assert dataset["edges/length"].shape == (infoset["n_edges"].sum(),)
+    assert set(np.unique(dataset["edges/convexity"][:])) <= {-1, 0, 1, 2, 3, 4}
+    src, dst, graph_file = (dataset[f"graph/{name}"][:] for name in ("src", "dst", "file_id"))
+    assert (src < n_faces[graph_file]).all() and (dst < n_faces[graph_file]).all()
+    assert (dataset["faces/area"][:] > 0).all()
+
+    summary = json.loads(settings.summary_path.read_text())
+    assert summary["file_count"]["in_dataset"] == len(infoset)
+    assert summary["file_count"]["failed_this_run"] == len(errors)
+    assert summary["error_distribution"]["EmptyFileError"] == 1
+    assert {"cad_files", "encode_cad_files", "cad_dataset", "total"} <= set(summary["duration_seconds"])
+
+
+def test_rebuild_is_incremental_and_follows_changes(settings, instance, corpus):
+    real, _ = corpus
+    first = _build(settings, instance)
+    dataset_before = open_dataset(settings.dataset_path)["faces/area"][:]
+
+    again = _build(settings, instance)
+    assert again.success and _encoded_in(again) == set()
+    np.testing.assert_array_equal(open_dataset(settings.dataset_path)["faces/area"][:], dataset_before)
+
+    changed = real / "same.step"
+    shutil.copyfile(real / "nist" / "nist_ctc_01_asme1_ap203.stp", changed)
+    (real / "mfcad" / sorted(p.name for p in (real / "mfcad").iterdir())[0]).unlink()
+    third = _build(settings, instance)
+
+    assert _encoded_in(third) == {"real/same.step"}
+    infoset = read_table(settings.tables_dir / "cad_infoset.parquet")
+    assert len(infoset) == len(_encoded_in(first)) - 1
+    assert open_dataset(settings.dataset_path)["faces/area"].shape == (infoset["n_faces"].sum(),)
+
+
+def test_failed_files_are_retried_only_on_request(settings, instance):
+    _build(settings, instance)
+    assert not any(e.event_type_value == "ASSET_OBSERVATION" for e in _build(settings, instance).all_events)
+
+    retry = _build(settings, instance, job="retry_failed_files")
+    retried = {e.partition for e in retry.all_events if e.event_type_value == "ASSET_OBSERVATION"}
+    assert "drop/empty.step" in retried and retry.success
+
+
+def test_run_fails_when_most_files_fail(tmp_path, instance):
+    drop = tmp_path / "junk"
+    drop.mkdir()
+    for n in range(3):
+        (drop / f"junk{n}.step").write_bytes(b"not a step file at all")
+    settings = CadPipelineSettings(sources=str(drop), output_dir=str(tmp_path / "out"), workers=1)
+
+    result = _build(settings, instance)
+
+    assert not result.success
+    assert len(read_table(settings.tables_dir / "cad_errors.parquet")) == 3
