@@ -3,6 +3,7 @@
 import shutil
 from pathlib import Path
 
+import dagster as dg
 import pytest
 
 SHARED_CAD = Path(__file__).resolve().parents[2] / "shared" / "cad"
@@ -25,3 +26,10 @@ def copy_files(sources: list[Path], folder: Path) -> list[Path]:
         shutil.copyfile(source, copy)
         copies.append(copy)
     return copies
+
+
+@pytest.fixture
+def instance():
+    """A throwaway Dagster instance (SQLite in a temporary folder)."""
+    with dg.instance_for_test() as test_instance:
+        yield test_instance

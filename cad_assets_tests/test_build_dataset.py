@@ -45,7 +45,7 @@ def settings(tmp_path, corpus):
 
 
 def _build(settings, instance, job="build_dataset", **kwargs):
-    job_def = build_definitions(settings).get_job_def(job)
+    job_def = build_definitions(settings).resolve_job_def(job)
     return job_def.execute_in_process(instance=instance, raise_on_error=False, **kwargs)
 
 
@@ -76,7 +76,7 @@ def test_build_encodes_good_files_and_explains_bad_ones(settings, instance):
     # Per-file outcome in Dagster: good partitions materialized, bad ones observed with a reason.
     assert instance.get_materialized_partitions(ENCODINGS) == set(infoset["partition_key"])
     observed = {
-        event.partition: event.dagster_event.event_specific_data.asset_observation.metadata
+        event.partition: event.event_specific_data.asset_observation.metadata
         for event in result.all_events
         if event.event_type_value == "ASSET_OBSERVATION"
     }
@@ -125,7 +125,10 @@ def test_failed_files_are_retried_only_on_request(settings, instance):
 
     retry = _build(settings, instance, job="retry_failed_files")
     retried = {e.partition for e in retry.all_events if e.event_type_value == "ASSET_OBSERVATION"}
-    assert "drop/empty.step" in retried and retry.success
+    assert retried == set(read_table(settings.tables_dir / "cad_errors.parquet")["partition_key"])
+    # Only the 4 bad files were encoded, and all failed again: over the error budget.
+    (failure,) = [e for e in retry.all_events if e.is_step_failure]
+    assert "more than the error budget" in failure.step_failure_data.user_failure_data.description
 
 
 def test_run_fails_when_most_files_fail(tmp_path, instance):

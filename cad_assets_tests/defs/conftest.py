@@ -1,13 +1,6 @@
-import dagster as dg
 import pytest
 
 from cad_assets.defs.resources import CadPipelineSettings
-
-
-@pytest.fixture
-def instance():
-    with dg.instance_for_test() as test_instance:
-        yield test_instance
 
 
 @pytest.fixture

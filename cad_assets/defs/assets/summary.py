@@ -25,7 +25,7 @@ def cad_run_summary(
     error distribution by type and the settings used; also shown here as metadata."""
     encoded, failed = _encoding_outcomes_of_run(context)
     summary = {
-        "run_id": context.run_id,
+        "run_id": context.run.run_id,
         "dataset": str(settings.dataset_path),
         "infoset": str(table_path(settings, dg.AssetKey("cad_infoset"))),
         "attribset": str(table_path(settings, dg.AssetKey("cad_attribset"))),
@@ -58,10 +58,10 @@ def _stage_seconds(context: dg.AssetExecutionContext) -> dict[str, float]:
     """Seconds per finished step of this run, and the total so far."""
     stages = {
         stats.step_key: round(stats.end_time - stats.start_time, 3)
-        for stats in context.instance.get_run_step_stats(context.run_id)
+        for stats in context.instance.get_run_step_stats(context.run.run_id)
         if stats.start_time and stats.end_time
     }
-    run = context.instance.get_run_record_by_id(context.run_id)
+    run = context.instance.get_run_record_by_id(context.run.run_id)
     started = run.start_time if run and run.start_time else time.time()
     return {**stages, "total": round(time.time() - started, 3)}
 
@@ -69,7 +69,7 @@ def _stage_seconds(context: dg.AssetExecutionContext) -> dict[str, float]:
 def _encoding_outcomes_of_run(context: dg.AssetExecutionContext) -> tuple[int, int]:
     """(files encoded, files failed) in this run, read back from its per-partition events."""
     records = context.instance.get_records_for_run(
-        context.run_id,
+        context.run.run_id,
         of_type={dg.DagsterEventType.ASSET_MATERIALIZATION, dg.DagsterEventType.ASSET_OBSERVATION},
     ).records
     kinds = Counter(
