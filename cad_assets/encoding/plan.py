@@ -30,13 +30,14 @@ def plan_encoding(
     version: str,
     options: dict,
     only_keys: Collection[str] | None = None,
+    force: bool = False,
     retry_failed: bool = False,
 ) -> EncodingPlan:
-    """Plan the encoding of ``files`` (the ``cad_files`` table).
+    """Plan the encoding of ``files`` (the ``cad_files`` table), or of its ``only_keys``.
 
-    Without ``only_keys``, a file is encoded when it has no store for its current content and
-    encoder version, and it has not already failed with that same content and version (unless
-    ``retry_failed``). Keys in ``only_keys`` were asked for explicitly and are always encoded.
+    A file is encoded when it has no store for its current content and encoder version, and
+    has not already failed with that same content and version (unless ``retry_failed``).
+    ``force`` encodes every planned file regardless (partitions asked for by name in the UI).
     """
     plan = EncodingPlan()
     wanted = None if only_keys is None else set(only_keys)
@@ -45,11 +46,10 @@ def plan_encoding(
             continue
         sha = row.sha256 or "unreadable"
         store = layout.store_path(row.partition_key, sha, version)
-        if wanted is None and store.exists():
+        if not force and store.exists():
             plan.up_to_date.append(row.partition_key)
         elif (
-            wanted is None
-            and not retry_failed
+            not (force or retry_failed)
             and layout.failure_path(row.partition_key, sha, version).exists()
         ):
             plan.known_failures.append(row.partition_key)

@@ -14,6 +14,7 @@ files from the plan; backfills of ``cad_encodings`` encode exactly their partiti
 
 import os
 import time
+from pathlib import Path
 
 import dagster as dg
 from pydantic import Field
@@ -23,6 +24,7 @@ from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.encoding import ENCODE_TASK, EncodeRequest, encoding_version
 from cad_assets.encoding.plan import current_errors, plan_encoding
+from cad_assets.storage import EncodingsLayout
 from cad_assets.workers import TaskFailure, run_isolated
 
 ENCODINGS = dg.AssetKey("cad_encodings")
@@ -69,13 +71,16 @@ def encode_cad_files(
     cad_files: pd.DataFrame,
 ):
     layout = settings.encodings_layout()
-    explicit = (
-        context.partition_keys
-        if ENCODINGS in context.selected_asset_keys
-        else config.partition_keys or None
-    )
+    # Partitions chosen in the UI or a backfill are re-encoded even when up to date.
+    backfill = ENCODINGS in context.selected_asset_keys
     plan = plan_encoding(
-        cad_files, layout, ENCODING_VERSION, ENCODE_OPTIONS, explicit, config.retry_failed
+        cad_files,
+        layout,
+        ENCODING_VERSION,
+        ENCODE_OPTIONS,
+        only_keys=context.partition_keys if backfill else config.partition_keys or None,
+        force=backfill,
+        retry_failed=config.retry_failed,
     )
     context.log.info(
         f"{len(plan.requests)} files to encode, {len(plan.up_to_date)} up to date, "
@@ -104,14 +109,13 @@ def encode_cad_files(
 def _encode_and_record(
     context: dg.AssetExecutionContext, requests: list[EncodeRequest], settings: CadPipelineSettings
 ) -> int:
-    """Encode ``requests`` and log one event per file; return how many failed."""
-    limit = settings.max_file_mb * 1024 * 1024
-    runnable = [r for r in requests if os.path.getsize(r.path) <= limit]
+    """Encode ``requests`` in the worker pool, record each file's outcome; return the failures."""
+    too_large = [r for r in requests if _size(r.path) > settings.max_file_mb * 1024 * 1024]
     outcomes = [
-        (r, TaskFailure("FileTooLarge", f"larger than the {settings.max_file_mb:g} MB limit"))
-        for r in requests
-        if r not in runnable
+        (r, TaskFailure("FileTooLarge", f"larger than the {settings.max_file_mb:g} MB file limit"))
+        for r in too_large
     ]
+    runnable = [r for r in requests if r not in too_large]
     outcomes += [
         (runnable[index], result)
         for index, result in run_isolated(ENCODE_TASK, runnable, settings.pool_settings())
@@ -119,41 +123,48 @@ def _encode_and_record(
     layout = settings.encodings_layout()
     for request, result in outcomes:
         if isinstance(result, TaskFailure):
-            record = {
-                "partition_key": request.partition_key,
-                "path": request.path,
-                "sha256": request.sha256,
-                **vars(result),
-                "failed_at": time.time(),
-            }
-            layout.write_failure(request.partition_key, request.sha256, ENCODING_VERSION, record)
-            context.log_event(
-                dg.AssetObservation(
-                    ENCODINGS,
-                    partition=request.partition_key,
-                    metadata={"status": "failed", "error_type": result.error_type,
-                              "message": result.message, "worker_pid": result.worker_pid},
-                )
-            )
+            _record_failure(context, layout, request, result)
         else:
-            layout.keep_only(request.partition_key, keep=layout.store_path(
-                request.partition_key, request.sha256, ENCODING_VERSION))
-            context.log_event(
-                dg.AssetMaterialization(
-                    ENCODINGS,
-                    partition=request.partition_key,
-                    metadata=_materialization_metadata(request, result),
-                )
-            )
+            _record_success(context, layout, request, result)
     return sum(isinstance(result, TaskFailure) for _, result in outcomes)
 
 
-def _materialization_metadata(request: EncodeRequest, stored: dict) -> dict:
-    return {
-        "faces": stored.get("n_faces"),
-        "edges": stored.get("n_edges"),
-        "seconds": round(stored["encode_seconds"], 4),
-        "worker_pid": stored["worker_pid"],
-        "sha256": request.sha256,
-        "store": dg.MetadataValue.path(request.store_path),
-    }
+def _record_failure(context, layout: EncodingsLayout, request: EncodeRequest, failure: TaskFailure):
+    """The partition stays unmaterialized; an observation and a failure record say why."""
+    record = {**vars(failure), "partition_key": request.partition_key, "path": request.path,
+              "sha256": request.sha256, "failed_at": time.time()}
+    layout.write_failure(request.partition_key, request.sha256, ENCODING_VERSION, record)
+    context.log_event(
+        dg.AssetObservation(
+            ENCODINGS,
+            partition=request.partition_key,
+            metadata={"status": "failed", "error_type": failure.error_type,
+                      "message": failure.message, "worker_pid": failure.worker_pid},
+        )
+    )
+
+
+def _record_success(context, layout: EncodingsLayout, request: EncodeRequest, stored: dict):
+    """Materialize the partition with the file's own metadata; drop its older artifacts."""
+    layout.keep_only(request.partition_key, keep=Path(request.store_path))
+    context.log_event(
+        dg.AssetMaterialization(
+            ENCODINGS,
+            partition=request.partition_key,
+            metadata={
+                "faces": stored.get("n_faces"),
+                "edges": stored.get("n_edges"),
+                "seconds": round(stored["encode_seconds"], 4),
+                "worker_pid": stored["worker_pid"],
+                "sha256": request.sha256,
+                "store": dg.MetadataValue.path(request.store_path),
+            },
+        )
+    )
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:  # gone or unreadable: the worker reports why
+        return 0
