@@ -12,6 +12,7 @@ run. Runs without partitions (cron, sensor batches) select ``cad_errors`` only a
 files from the plan; backfills of ``cad_encodings`` encode exactly their partitions.
 """
 
+import itertools
 import os
 import time
 from pathlib import Path
@@ -109,24 +110,27 @@ def encode_cad_files(
 def _encode_and_record(
     context: dg.AssetExecutionContext, requests: list[EncodeRequest], settings: CadPipelineSettings
 ) -> int:
-    """Encode ``requests`` in the worker pool, record each file's outcome; return the failures."""
-    too_large = [r for r in requests if _size(r.path) > settings.max_file_mb * 1024 * 1024]
-    outcomes = [
-        (r, TaskFailure("FileTooLarge", f"larger than the {settings.max_file_mb:g} MB file limit"))
-        for r in too_large
-    ]
-    runnable = [r for r in requests if r not in too_large]
-    outcomes += [
-        (runnable[index], result)
-        for index, result in run_isolated(ENCODE_TASK, runnable, settings.pool_settings())
-    ]
+    """Encode ``requests`` in the worker pool and record each file's outcome as soon as it is
+    known (a killed run keeps what it finished); return how many failed."""
+    size = {r.partition_key: _size(r.path) for r in requests}
+    limit = settings.max_file_mb * 1024 * 1024
+    too_large = TaskFailure("FileTooLarge", f"larger than the {settings.max_file_mb:g} MB file limit")
+    outcomes = [(r, too_large) for r in requests if size[r.partition_key] > limit]
+    # Largest first: a big file started last would leave the other workers idle at the end.
+    runnable = sorted(
+        (r for r in requests if size[r.partition_key] <= limit), key=lambda r: -size[r.partition_key]
+    )
+    results = run_isolated(ENCODE_TASK, runnable, settings.pool_settings())
+    outcomes = itertools.chain(outcomes, ((runnable[index], result) for index, result in results))
     layout = settings.encodings_layout()
+    failed = 0
     for request, result in outcomes:
         if isinstance(result, TaskFailure):
+            failed += 1
             _record_failure(context, layout, request, result)
         else:
             _record_success(context, layout, request, result)
-    return sum(isinstance(result, TaskFailure) for _, result in outcomes)
+    return failed
 
 
 def _record_failure(context, layout: EncodingsLayout, request: EncodeRequest, failure: TaskFailure):
