@@ -1,0 +1,56 @@
+"""STEP (ISO 10303-21) files: AP203, AP214 and AP242."""
+
+import re
+from pathlib import Path
+
+from OCP.STEPControl import STEPControl_Reader
+from OCP.TopoDS import TopoDS_Shape
+
+from cad_assets.geometry.errors import CadParseError, name_some
+from cad_assets.geometry.readers.xscontrol import read_and_transfer
+
+# The file name is the first argument of these entities; EXTERNAL_SOURCE wraps it in IDENTIFIER.
+_REFERENCE = re.compile(
+    rb"(?:DOCUMENT_FILE|APPLIED_EXTERNAL_IDENTIFICATION_ASSIGNMENT|EXTERNAL_SOURCE)"
+    rb"\s*\(\s*(?:IDENTIFIER\s*\(\s*)?'([^']+)'",
+    re.IGNORECASE,
+)
+_STRING_OR_COMMENT = re.compile(rb"'(?:[^']|'')*'|/\*.*?\*/", re.DOTALL)
+_DEFINITION = re.compile(rb"(?:^|;)\s*#(\d+)\s*=")
+_INSTANCE_NAME = re.compile(rb"#(\d+)")
+
+
+def read_step(path: Path) -> TopoDS_Shape:
+    """Translate every root of a STEP file into one shape (a compound if there are several).
+
+    Raises
+    ------
+    CadParseError
+        If the file refers to entities it does not define (checked first: OpenCascade's
+        translator crashes the process on such files), or cannot be parsed or translated.
+    """
+    undefined = undefined_entities(path.read_bytes())
+    if undefined:
+        raise CadParseError(
+            f"{path.name} is a broken STEP file: it refers to {len(undefined)} entities it "
+            f"does not define ({name_some([f'#{number}' for number in undefined])})"
+        )
+    return read_and_transfer(STEPControl_Reader(), path, "STEP")
+
+
+def undefined_entities(data: bytes) -> list[int]:
+    """Instance names (``#123``) that the DATA section refers to but never defines, sorted."""
+    data = _STRING_OR_COMMENT.sub(b"''", data)  # '#' may appear inside strings and comments
+    data = data[max(data.find(b"DATA;"), 0):]
+    defined = {int(number) for number in _DEFINITION.findall(data)}
+    return sorted({int(number) for number in _INSTANCE_NAME.findall(data)} - defined)
+
+
+def step_external_references(path: Path) -> list[str]:
+    """Names of the external documents a STEP file references, in order of first mention.
+
+    An assembly saved as one file per part keeps, in its top file, only the structure and the
+    part file names (``DOCUMENT_FILE('TAIL.stp', ...)``): read alone, it has no geometry.
+    """
+    names = (match.group(1).decode("latin-1") for match in _REFERENCE.finditer(path.read_bytes()))
+    return list(dict.fromkeys(names))
