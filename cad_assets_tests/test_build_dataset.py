@@ -142,3 +142,26 @@ def test_run_fails_when_most_files_fail(tmp_path, instance):
 
     assert not result.success
     assert len(read_table(settings.tables_dir / "cad_errors.parquet")) == 3
+
+
+def test_sensor_batches_encode_only_their_files(settings, instance, corpus):
+    from cad_assets.defs.sensors import cad_drop_folder_sensor
+
+    _build(settings, instance)
+    real, _ = corpus
+    new = real / "mfcad" / "new part.step"
+    shutil.copyfile(real / "same.step", new)
+    cursor = None
+    for _ in range(2):  # the first tick sees the new file, the second finds it settled
+        tick = cad_drop_folder_sensor(
+            dg.build_sensor_context(instance=instance, cursor=cursor, resources={"settings": settings})
+        )
+        cursor = tick.cursor
+    batch = [r for r in tick.run_requests if "new part" in str(r.run_config)]
+    assert len(batch) == 1
+    instance.add_dynamic_partitions("cad_file", ["real/mfcad/new part.step"])
+
+    result = _build(settings, instance, run_config=batch[0].run_config)
+
+    assert _encoded_in(result) == {"real/mfcad/new part.step"}
+    assert "real/mfcad/new part.step" in set(read_table(settings.tables_dir / "cad_infoset.parquet")["partition_key"])
