@@ -9,6 +9,7 @@ import pandas as pd
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.storage import (
     EncodingArtifact,
+    EncodingsLayout,
     merge_file_stores,
     open_dataset,
     read_table,
@@ -41,14 +42,20 @@ def table_path(settings: CadPipelineSettings, asset_key: dg.AssetKey) -> Path:
 
 
 class EncodingsIOManager(dg.ConfigurableIOManager):
-    """Per-file Zarr stores of ``cad_encodings``, one partition folder per CAD file.
+    """Per-file Zarr stores of ``cad_encodings`` under ``<output>/encodings``, one folder per
+    partition (see :class:`cad_assets.storage.EncodingsLayout`).
 
-    The stores are written by the worker processes, at the paths this IO manager's layout gives
-    (writing them here would ship every array back through the step process). Loading gives,
-    for each requested partition, its newest encoded store, if it has one.
+    The encoding step writes through this IO manager's layout: it takes each store's path and
+    failure-record path from it, and has the workers write the stores there (returning the
+    arrays through the step would copy every array once more). Loading gives, for each
+    requested partition, its encoded stores.
     """
 
     settings: dg.ResourceDependency[CadPipelineSettings]
+
+    @property
+    def layout(self) -> EncodingsLayout:
+        return EncodingsLayout(self.settings.output_path / "encodings")
 
     def handle_output(self, context: dg.OutputContext, obj: object) -> None:
         raise dg.DagsterInvariantViolationError(
@@ -56,9 +63,8 @@ class EncodingsIOManager(dg.ConfigurableIOManager):
         )
 
     def load_input(self, context: dg.InputContext) -> dict[str, list[EncodingArtifact]]:
-        layout = self.settings.encodings_layout()
         return {
-            key: [a for a in layout.artifacts(key) if not a.is_failure]
+            key: [a for a in self.layout.artifacts(key) if not a.is_failure]
             for key in context.asset_partition_keys
         }
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
-from cad_assets.storage import EncodingsLayout
 from cad_assets.workers import PoolSettings
 
 #: The project folder (holds ``data/``), for the defaults of an editable install.
@@ -76,9 +75,6 @@ class CadPipelineSettings(dg.ConfigurableResource):
     @property
     def summary_path(self) -> Path:
         return self.output_path / "summary.json"
-
-    def encodings_layout(self) -> EncodingsLayout:
-        return EncodingsLayout(self.output_path / "encodings")
 
 
 _ENVIRONMENT = {

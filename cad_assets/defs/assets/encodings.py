@@ -21,6 +21,7 @@ import dagster as dg
 from pydantic import Field
 import pandas as pd
 
+from cad_assets.defs.io_managers import EncodingsIOManager
 from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.encoding import ENCODE_TASK, EncodeRequest, encoding_version
@@ -69,9 +70,10 @@ def encode_cad_files(
     context: dg.AssetExecutionContext,
     config: EncodeConfig,
     settings: CadPipelineSettings,
+    encodings_io_manager: dg.ResourceParam[EncodingsIOManager],
     cad_files: pd.DataFrame,
 ):
-    layout = settings.encodings_layout()
+    layout = encodings_io_manager.layout
     # Partitions chosen in the UI or a backfill are re-encoded even when up to date.
     backfill = ENCODINGS in context.selected_asset_keys
     plan = plan_encoding(
@@ -87,7 +89,7 @@ def encode_cad_files(
         f"{len(plan.requests)} files to encode, {len(plan.up_to_date)} up to date, "
         f"{len(plan.known_failures)} known failures left alone"
     )
-    failed = _encode_and_record(context, plan.requests, settings)
+    failed = _encode_and_record(context, plan.requests, settings, layout)
 
     if ERRORS in context.selected_asset_keys:
         errors = current_errors(cad_files, layout, ENCODING_VERSION)
@@ -108,7 +110,10 @@ def encode_cad_files(
 
 
 def _encode_and_record(
-    context: dg.AssetExecutionContext, requests: list[EncodeRequest], settings: CadPipelineSettings
+    context: dg.AssetExecutionContext,
+    requests: list[EncodeRequest],
+    settings: CadPipelineSettings,
+    layout: EncodingsLayout,
 ) -> int:
     """Encode ``requests`` in the worker pool and record each file's outcome as soon as it is
     known (a killed run keeps what it finished); return how many failed."""
@@ -122,7 +127,6 @@ def _encode_and_record(
     )
     results = run_isolated(ENCODE_TASK, runnable, settings.pool_settings())
     outcomes = itertools.chain(outcomes, ((runnable[index], result) for index, result in results))
-    layout = settings.encodings_layout()
     failed = 0
     for request, result in outcomes:
         if isinstance(result, TaskFailure):

@@ -5,7 +5,7 @@ import dataclasses
 import dagster as dg
 import pandas as pd
 
-from cad_assets.defs.io_managers import table_path
+from cad_assets.defs.io_managers import EncodingsIOManager, table_path
 from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.sources import DiscoveredFile, discover_cad_files, hash_files
@@ -14,7 +14,11 @@ from cad_assets.storage import read_table
 
 
 @dg.asset(io_manager_key="table_io_manager", group_name="cad")
-def cad_files(context: dg.AssetExecutionContext, settings: CadPipelineSettings) -> pd.DataFrame:
+def cad_files(
+    context: dg.AssetExecutionContext,
+    settings: CadPipelineSettings,
+    encodings_io_manager: dg.ResourceParam[EncodingsIOManager],
+) -> pd.DataFrame:
     """Discover CAD files (recursive; .step .stp .iges .igs .brep, any case) with their size,
     mtime and SHA-256, and keep the ``cad_file`` partitions in step: one per file, added for new
     files, removed (with their encodings) for deleted ones."""
@@ -23,9 +27,8 @@ def cad_files(context: dg.AssetExecutionContext, settings: CadPipelineSettings) 
     table["sha256"] = hash_files(found, _previous_hashes(context, settings))
 
     added, removed = sync_file_partitions(context.instance, set(table["partition_key"]))
-    layout = settings.encodings_layout()
     for key in removed:
-        layout.remove_partition(key)
+        encodings_io_manager.layout.remove_partition(key)
     context.add_output_metadata(
         {
             "files": len(table),
