@@ -165,3 +165,15 @@ def test_sensor_batches_encode_only_their_files(settings, instance, corpus):
 
     assert _encoded_in(result) == {"real/mfcad/new part.step"}
     assert "real/mfcad/new part.step" in set(read_table(settings.tables_dir / "cad_infoset.parquet")["partition_key"])
+
+
+def test_a_new_instance_records_the_stores_it_finds(settings, instance):
+    """Stores written but never recorded (a run killed in between, or a replaced instance)
+    are recorded as materialized, not encoded again."""
+    _build(settings, instance)
+    stores = {p: p.stat().st_mtime_ns for p in settings.output_path.glob("encodings/**/*.zarr.zip")}
+    with dg.instance_for_test() as fresh:
+        again = _build(settings, fresh)
+        assert again.success
+        assert fresh.get_materialized_partitions(ENCODINGS) == instance.get_materialized_partitions(ENCODINGS)
+    assert {p: p.stat().st_mtime_ns for p in stores} == stores

@@ -18,15 +18,15 @@ import time
 from pathlib import Path
 
 import dagster as dg
-from pydantic import Field
 import pandas as pd
+from pydantic import Field
 
 from cad_assets.defs.io_managers import EncodingsIOManager
 from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.encoding import ENCODE_TASK, EncodeRequest, encoding_version
 from cad_assets.encoding.plan import current_errors, plan_encoding
-from cad_assets.storage import EncodingsLayout
+from cad_assets.storage import EncodingsLayout, open_file_store
 from cad_assets.workers import TaskFailure, run_isolated
 
 ENCODINGS = dg.AssetKey("cad_encodings")
@@ -89,6 +89,7 @@ def encode_cad_files(
         f"{len(plan.requests)} files to encode, {len(plan.up_to_date)} up to date, "
         f"{len(plan.known_failures)} known failures left alone"
     )
+    _materialize_unrecorded(context, layout, cad_files, plan.up_to_date)
     failed = _encode_and_record(context, plan.requests, settings, layout)
 
     if ERRORS in context.selected_asset_keys:
@@ -155,19 +156,32 @@ def _record_failure(context, layout: EncodingsLayout, request: EncodeRequest, fa
 def _record_success(context, layout: EncodingsLayout, request: EncodeRequest, stored: dict):
     """Materialize the partition with the file's own metadata; drop its older artifacts."""
     layout.keep_only(request.partition_key, keep=Path(request.store_path))
-    context.log_event(
-        dg.AssetMaterialization(
-            ENCODINGS,
-            partition=request.partition_key,
-            metadata={
-                "faces": stored.get("n_faces"),
-                "edges": stored.get("n_edges"),
-                "seconds": round(stored["encode_seconds"], 4),
-                "worker_pid": stored["worker_pid"],
-                "sha256": request.sha256,
-                "store": dg.MetadataValue.path(request.store_path),
-            },
-        )
+    context.log_event(_materialization(request.partition_key, request.store_path, stored))
+
+
+def _materialize_unrecorded(context, layout: EncodingsLayout, files: pd.DataFrame, keys: list[str]):
+    """Record stores that exist but were never recorded in this Dagster instance: a run killed
+    between writing a store and logging it, or outputs kept while the instance was replaced."""
+    recorded = context.instance.get_materialized_partitions(ENCODINGS)
+    sha_of = dict(zip(files["partition_key"], files["sha256"]))
+    for key in sorted(set(keys) - recorded):
+        store = layout.store_path(key, sha_of[key], ENCODING_VERSION)
+        with open_file_store(store) as stored:
+            context.log_event(_materialization(key, str(store), stored.metadata))
+
+
+def _materialization(key: str, store_path: str, stored: dict) -> dg.AssetMaterialization:
+    return dg.AssetMaterialization(
+        ENCODINGS,
+        partition=key,
+        metadata={
+            "faces": stored.get("n_faces"),
+            "edges": stored.get("n_edges"),
+            "seconds": round(stored["encode_seconds"], 4),
+            "worker_pid": stored["worker_pid"],
+            "sha256": stored["sha256"],
+            "store": dg.MetadataValue.path(store_path),
+        },
     )
 
 
