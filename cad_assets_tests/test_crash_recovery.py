@@ -1,0 +1,70 @@
+"""A ``build_dataset`` run killed with SIGKILL mid-encoding: the next run finishes the job,
+re-encodes only what was not finished, and the result equals a clean build."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cad_assets.storage import open_dataset, read_table
+from cad_assets_tests.conftest import copy_files
+
+DAGSTER = str(Path(sys.executable).parent / "dagster")
+BUILD = [DAGSTER, "job", "execute", "-m", "cad_assets.definitions", "-j", "build_dataset"]
+# Columns that legitimately differ between two builds of the same files.
+RUN_SPECIFIC = ["encode_seconds", "worker_pid", "store_path"]
+
+
+def _environment(root: Path, sources: Path) -> dict:
+    home = root / "dagster_home"
+    home.mkdir(parents=True)
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    return {**os.environ, "DAGSTER_HOME": str(home), "CAD_ASSETS_SOURCES": str(sources),
+            "CAD_ASSETS_OUTPUT": str(root / "out"), "CAD_ASSETS_WORKERS": "2"}
+
+
+def _stores(root: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in (root / "out" / "encodings").glob("**/*.zarr.zip")}
+
+
+def _build(environment: dict) -> None:
+    done = subprocess.run(BUILD, env=environment, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+
+
+def test_killed_run_resumes_and_equals_a_clean_build(tmp_path, shared_cad):
+    sources = tmp_path / "sources"
+    copy_files(sorted((shared_cad / "mfcad").glob("*.step"))[:40], sources)
+    killed, clean = tmp_path / "killed", tmp_path / "clean"
+    environment = _environment(killed, sources)
+
+    # start_new_session: the kill reaches the forkserver and the workers too, as a crash would.
+    run = subprocess.Popen(BUILD, env=environment, start_new_session=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while len(_stores(killed)) < 8 and run.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+    finished = _stores(killed)
+    assert 8 <= len(finished) < 40, "the kill must land while files are being encoded"
+    assert not (killed / "out" / "cad_dataset.zarr").exists()
+
+    _build(environment)
+    _build(_environment(clean, sources))
+
+    after = _stores(killed)
+    assert len(after) == 40
+    assert {p: after[p] for p in finished} == finished  # finished files were not encoded again
+    resumed = read_table(killed / "out" / "tables" / "cad_infoset.parquet").drop(columns=RUN_SPECIFIC)
+    reference = read_table(clean / "out" / "tables" / "cad_infoset.parquet").drop(columns=RUN_SPECIFIC)
+    pd.testing.assert_frame_equal(resumed, reference.assign(path=resumed["path"]))
+    resumed_ds, reference_ds = (open_dataset(root / "out" / "cad_dataset.zarr") for root in (killed, clean))
+    for group_name, group in reference_ds.groups():
+        for name, array in group.arrays():
+            np.testing.assert_array_equal(resumed_ds[f"{group_name}/{name}"][:], array[:])
