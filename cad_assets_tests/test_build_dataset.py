@@ -9,6 +9,7 @@ import pytest
 
 from cad_assets.definitions import build_definitions
 from cad_assets.defs.resources import CadPipelineSettings
+from cad_assets.labels import read_face_truth
 from cad_assets.storage import open_dataset, read_table
 from cad_assets_tests.conftest import copy_files
 
@@ -22,6 +23,7 @@ def corpus(tmp_path, shared_cad):
     real = tmp_path / "sources" / "real"
     mfcad = sorted((shared_cad / "mfcad").glob("*.step"))[:16]
     copy_files(mfcad, real / "mfcad")
+    copy_files([path.with_suffix(".face_truth") for path in mfcad], real / "mfcad")  # labels
     copy_files([shared_cad / "nist" / "nist_ctc_01_asme1_ap203.stp"], real / "nist")
     copy_files([shared_cad / "caxif" / "s1-c5-214" / "s1-c5-214.stp"], real / "caxif")
     shutil.copyfile(mfcad[0], real / "same.step")
@@ -57,7 +59,7 @@ def _encoded_in(result) -> set[str]:
     }
 
 
-def test_build_encodes_good_files_and_explains_bad_ones(settings, instance):
+def test_build_encodes_good_files_and_explains_bad_ones(settings, instance, corpus):
     result = _build(settings, instance)
     assert result.success
 
@@ -92,6 +94,18 @@ def test_build_encodes_good_files_and_explains_bad_ones(settings, instance):
     assert (src < n_faces[graph_file]).all() and (dst < n_faces[graph_file]).all()
     assert (dataset["faces/area"][:] > 0).all()
 
+    # Per-face labels: MFCAD files' from their .face_truth; -1 for files without a label file.
+    labels, face_file = dataset["faces/label"][:], dataset["faces/file_id"][:]
+    file_id = infoset.set_index("partition_key")["file_id"]
+    part = sorted((corpus[0] / "mfcad").glob("*.step"))[3]
+    truth = read_face_truth(part.with_suffix(".face_truth"))
+    assert labels.dtype == np.int32 and labels.shape == (n_faces.sum(),)
+    assert sorted(labels[face_file == file_id[f"real/mfcad/{part.name}"]]) == sorted(truth)
+    for key in ["real/nist/nist_ctc_01_asme1_ap203.stp", "real/same.step"]:
+        assert (labels[face_file == file_id[key]] == -1).all()
+    attribset = read_table(settings.tables_dir / "cad_attribset.parquet").set_index(["array", "code"])
+    assert attribset.loc[("faces/label", 15), "name"] == "stock"
+
     summary = json.loads(settings.summary_path.read_text())
     assert summary["file_count"]["in_dataset"] == len(infoset)
     assert summary["file_count"]["failed_this_run"] == len(errors)
@@ -110,7 +124,7 @@ def test_rebuild_is_incremental_and_follows_changes(settings, instance, corpus):
 
     changed = real / "same.step"
     shutil.copyfile(real / "nist" / "nist_ctc_01_asme1_ap203.stp", changed)
-    (real / "mfcad" / sorted(p.name for p in (real / "mfcad").iterdir())[0]).unlink()
+    sorted((real / "mfcad").glob("*.step"))[0].unlink()  # a CAD file, not its label file
     third = _build(settings, instance)
 
     assert _encoded_in(third) == {"real/same.step"}

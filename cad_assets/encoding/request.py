@@ -12,7 +12,11 @@ ENCODE_TASK = "cad_assets.encoding.task:encode_to_store"
 
 @dataclass(frozen=True)
 class EncodeRequest:
-    """Encode the file at ``path`` (content ``sha256``) into a store at ``store_path``."""
+    """Encode the file at ``path`` (content ``sha256``) into a store at ``store_path``.
+
+    ``options`` is plain JSON: the fields of :class:`cad_assets.geometry.EncodeOptions`, plus
+    the label options of :mod:`cad_assets.labels.attach` (``face_labels``).
+    """
 
     partition_key: str
     path: str

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from cad_assets.encoding.request import EncodeRequest, encoding_version
 from cad_assets.geometry import EncodeOptions, encode_file
+from cad_assets.labels import geometry_options, with_face_labels
 from cad_assets.storage import write_file_store
 
 
@@ -13,10 +14,12 @@ def encode_to_store(request: EncodeRequest) -> dict:
     """Encode ``request.path`` and write its store; return the file-level metadata stored.
 
     Raises whatever reading or encoding raises (a :class:`cad_assets.geometry.CadReadError`
-    for files that are not usable CAD); the pool reports it for this file only.
+    for files that are not usable CAD, a :class:`cad_assets.labels.LabelError` for a label
+    file that does not fit); the pool reports it for this file only.
     """
     started = time.perf_counter()
-    encoding = encode_file(request.path, EncodeOptions(**request.options))
+    encoding = encode_file(request.path, EncodeOptions(**geometry_options(request.options)))
+    encoding = with_face_labels(encoding, request.path, request.options)
     metadata = {
         **encoding.metadata,
         "partition_key": request.partition_key,

@@ -31,7 +31,9 @@ from cad_assets.workers import TaskFailure, run_isolated
 
 ENCODINGS = dg.AssetKey("cad_encodings")
 ERRORS = dg.AssetKey("cad_errors")
-ENCODE_OPTIONS: dict = {}  # the default feature set; the encoder issue makes this configurable
+# The default feature set, plus per-face labels from label files beside the CAD files (faces
+# of files without one are labelled -1, so every store has the same arrays).
+ENCODE_OPTIONS: dict = {"face_labels": "auto"}
 ENCODING_VERSION = encoding_version(ENCODE_OPTIONS)
 
 

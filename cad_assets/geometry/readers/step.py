@@ -20,8 +20,16 @@ _DEFINITION = re.compile(rb"(?:^|;)\s*#(\d+)\s*=")
 _INSTANCE_NAME = re.compile(rb"#(\d+)")
 
 
-def read_step(path: Path) -> TopoDS_Shape:
+def read_step(path: Path, reader: STEPControl_Reader | None = None) -> TopoDS_Shape:
     """Translate every root of a STEP file into one shape (a compound if there are several).
+
+    Parameters
+    ----------
+    path : Path
+        The STEP file.
+    reader : STEPControl_Reader, optional
+        The reader to translate with (default: a new one). Pass your own to ask it afterwards
+        which STEP entity a shape came from (see :mod:`cad_assets.geometry.face_names`).
 
     Raises
     ------
@@ -35,7 +43,8 @@ def read_step(path: Path) -> TopoDS_Shape:
             f"{path.name} is a broken STEP file: it refers to {len(undefined)} entities it "
             f"does not define ({name_some([f'#{number}' for number in undefined])})"
         )
-    return read_and_transfer(STEPControl_Reader(), path, "STEP")
+    reader = STEPControl_Reader() if reader is None else reader
+    return read_and_transfer(reader, path, "STEP")
 
 
 def undefined_entities(data: bytes) -> list[int]:

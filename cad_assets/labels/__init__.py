@@ -1,0 +1,43 @@
+"""Labels for the dataset: per-face classes from label files, per-file classes from folders or
+tables.
+
+Pure Python (no CAD kernel, no Dagster). Only :func:`with_face_labels` may load the kernel, and
+only for a ``.face_truth`` file, whose labels are indexed by STEP face names.
+"""
+
+from cad_assets.labels.attach import FACE_LABEL_MODES, geometry_options, with_face_labels
+from cad_assets.labels.errors import LabelError
+from cad_assets.labels.face_labels import (
+    FACE_LABEL_SUFFIXES,
+    UNLABELLED,
+    find_face_label_file,
+    read_face_labels,
+)
+from cad_assets.labels.face_truth import read_face_truth
+from cad_assets.labels.file_labels import (
+    LabelVocabulary,
+    folder_label,
+    read_label_table,
+    table_label,
+)
+from cad_assets.labels.mfcad import MFCAD_CLASSES, mfcad_face_label_rows
+from cad_assets.labels.seg import read_seg
+
+__all__ = [
+    "FACE_LABEL_MODES",
+    "FACE_LABEL_SUFFIXES",
+    "MFCAD_CLASSES",
+    "UNLABELLED",
+    "LabelError",
+    "LabelVocabulary",
+    "find_face_label_file",
+    "folder_label",
+    "geometry_options",
+    "mfcad_face_label_rows",
+    "read_face_labels",
+    "read_face_truth",
+    "read_label_table",
+    "read_seg",
+    "table_label",
+    "with_face_labels",
+]

@@ -1,0 +1,73 @@
+"""Per-face labels added to a file's encoding, as the worker encodes it.
+
+The label options travel in the same JSON dict as the geometry options (``EncodeRequest.options``,
+hashed into the encoding version); :func:`geometry_options` takes them out before the dict
+becomes :class:`cad_assets.geometry.EncodeOptions`.
+"""
+
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+
+from cad_assets.geometry.shape_encoding import ShapeEncoding
+from cad_assets.labels.errors import LabelError
+from cad_assets.labels.face_labels import UNLABELLED, find_face_label_file, read_face_labels
+
+#: ``face_labels`` option: ``auto`` labels files that have a label file and marks the faces of
+#: the others :data:`UNLABELLED`; ``required`` makes a missing label file an error; ``none``
+#: writes no ``faces/label``. Every file of a dataset gets the same arrays, so the merge works.
+FACE_LABEL_MODES = ("auto", "required", "none")
+DEFAULT_FACE_LABELS = "auto"
+
+_LABEL_OPTION_KEYS = {"face_labels"}
+
+
+def geometry_options(options: dict) -> dict:
+    """The encode options without the label options: what ``EncodeOptions(**...)`` accepts."""
+    return {key: value for key, value in options.items() if key not in _LABEL_OPTION_KEYS}
+
+
+def with_face_labels(
+    encoding: ShapeEncoding, cad_path: str | PathLike, options: dict
+) -> ShapeEncoding:
+    """``encoding`` plus ``faces/label (n_faces,) int32`` and the metadata ``face_label_file``
+    (the label file's name, ``''`` if none), as ``options["face_labels"]`` asks.
+
+    Raises
+    ------
+    LabelError
+        If the label file does not fit the CAD file (see :func:`read_face_labels`), or is
+        missing with ``face_labels="required"``.
+    ValueError
+        If ``face_labels`` is not one of :data:`FACE_LABEL_MODES`.
+    """
+    mode = options.get("face_labels", DEFAULT_FACE_LABELS)
+    if mode not in FACE_LABEL_MODES:
+        raise ValueError(f"face_labels must be one of {FACE_LABEL_MODES}, got {mode!r}")
+    if mode == "none":
+        return encoding
+    cad_path = Path(cad_path)
+    label_path = find_face_label_file(cad_path)
+    n_faces = len(encoding.groups["faces"]["area"])
+    if label_path is not None:
+        labels = read_face_labels(label_path, n_faces, lambda: _step_face_names(cad_path))
+    elif mode == "required":
+        raise LabelError(f"{cad_path.name} has no label file ({cad_path.stem}.face_truth or .seg)")
+    else:
+        labels = np.full(n_faces, UNLABELLED, dtype=np.int32)
+    groups = {**encoding.groups, "faces": {**encoding.groups["faces"], "label": labels}}
+    metadata = {**encoding.metadata, "face_label_file": label_path.name if label_path else ""}
+    return ShapeEncoding(groups, metadata)
+
+
+def _step_face_names(cad_path: Path) -> list[str]:
+    # Imported here: the CAD kernel loads only in workers that meet a .face_truth file.
+    from cad_assets.geometry.face_names import read_step_with_face_names
+    from cad_assets.geometry.readers import format_of
+
+    if format_of(cad_path).name != "STEP":
+        raise LabelError(f"{cad_path.name}: .face_truth labels are indexed by STEP face names; "
+                         "this is not a STEP file")
+    # The file is read a second time: the encoder's reader does not expose the STEP entities.
+    return read_step_with_face_names(cad_path)[1]
