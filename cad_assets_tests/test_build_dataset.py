@@ -103,8 +103,12 @@ def test_build_encodes_good_files_and_explains_bad_ones(settings, instance, corp
     assert sorted(labels[face_file == file_id[f"real/mfcad/{part.name}"]]) == sorted(truth)
     for key in ["real/nist/nist_ctc_01_asme1_ap203.stp", "real/same.step"]:
         assert (labels[face_file == file_id[key]] == -1).all()
-    attribset = read_table(settings.tables_dir / "cad_attribset.parquet").set_index(["array", "code"])
+    attribset = read_table(settings.tables_dir / "cad_attribset.parquet").set_index(["field", "code"])
     assert attribset.loc[("faces/label", 15), "name"] == "stock"
+    assert attribset.loc[("faces/surface_type", 0), "name"] == "plane"
+    assert set(attribset.loc["cad_format", "name"]) == {"STEP"}
+    # The infoset carries every file-level field the schema routes to it.
+    assert {"n_faces", "total_area", "bbox_zmax", "encode_seconds", "face_label_file"} <= set(infoset.columns)
 
     summary = json.loads(settings.summary_path.read_text())
     assert summary["file_count"]["in_dataset"] == len(infoset)

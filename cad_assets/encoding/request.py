@@ -4,6 +4,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from cad_assets.encoding.schema import dataset_schema
 from cad_assets.geometry.version import ENCODER_VERSION
 
 #: The worker-side function, named for :func:`cad_assets.workers.run_isolated`.
@@ -26,10 +27,11 @@ class EncodeRequest:
 
 
 def encoding_version(options: dict) -> str:
-    """Version of what an encoding holds: the encoder's version plus the options it ran with.
+    """Version of what an encoding holds: the encoder's version plus a hash of the options it
+    ran with and of the dataset schema they give.
 
-    Part of every store's name and of the asset's code version, so changing either marks the
-    existing encodings stale.
+    Part of every store's name and of the asset's code version, so changing any of them marks
+    the existing encodings stale.
     """
-    digest = hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()[:8]
-    return f"{ENCODER_VERSION}-{digest}"
+    payload = json.dumps([options, dataset_schema(options).fingerprint()], sort_keys=True)
+    return f"{ENCODER_VERSION}-{hashlib.sha256(payload.encode()).hexdigest()[:8]}"

@@ -5,8 +5,10 @@ import time
 from pathlib import Path
 
 from cad_assets.encoding.request import EncodeRequest, encoding_version
+from cad_assets.encoding.schema import dataset_schema
 from cad_assets.geometry import EncodeOptions, encode_file
 from cad_assets.labels import geometry_options, with_face_labels
+from cad_assets.schema import validate_groups
 from cad_assets.storage import write_file_store
 
 
@@ -20,6 +22,7 @@ def encode_to_store(request: EncodeRequest) -> dict:
     started = time.perf_counter()
     encoding = encode_file(request.path, EncodeOptions(**geometry_options(request.options)))
     encoding = with_face_labels(encoding, request.path, request.options)
+    validate_groups(dataset_schema(request.options), encoding.groups)
     metadata = {
         **encoding.metadata,
         "partition_key": request.partition_key,

@@ -1,19 +1,32 @@
-"""``cad_attribset``: what the categorical codes in the dataset mean."""
+"""``cad_attribset``: what the categorical values in the dataset mean."""
 
 import dagster as dg
 import pandas as pd
 
-from cad_assets.geometry.categories import CATEGORICAL_ARRAYS
-from cad_assets.labels import mfcad_face_label_rows
+from cad_assets.defs.assets.encodings import DATASET_SCHEMA
+
+COLUMNS = ["field", "code", "name", "description"]
 
 
-@dg.asset(io_manager_key="table_io_manager", group_name="cad", deps=["cad_encodings"])
-def cad_attribset() -> pd.DataFrame:
-    """Categorical metadata: one row per (array, code) with the code's name and description,
-    e.g. ``faces/surface_type`` 0 = ``plane``; ``faces/label`` codes are MFCAD's classes."""
+@dg.asset(io_manager_key="table_io_manager", group_name="cad")
+def cad_attribset(cad_infoset: pd.DataFrame) -> pd.DataFrame:
+    """Categorical metadata, one row per (field, code), as the schema routes it:
+
+    - categorical arrays, e.g. ``faces/surface_type`` 0 = ``plane``, ``faces/label`` 15 =
+      ``stock`` (MFCAD classes; -1 = unlabelled);
+    - categorical file metadata, e.g. ``cad_format``: its values in the dataset, numbered in
+      sorted order, with the field's description.
+    """
     rows = [
-        {"array": array, "code": int(member), "name": member.name.lower(), "description": describe(member)}
-        for array, (enum, describe) in CATEGORICAL_ARRAYS.items()
-        for member in enum
-    ] + mfcad_face_label_rows()
-    return pd.DataFrame(rows, columns=["array", "code", "name", "description"])
+        {"field": field, "code": code, "name": name, "description": description}
+        for field, spec in DATASET_SCHEMA.categorical_arrays().items()
+        for code, name, description in spec.categories
+    ]
+    for spec in DATASET_SCHEMA.metadata:
+        if spec.routing == "categorical" and spec.name in cad_infoset:
+            values = sorted(cad_infoset[spec.name].dropna().unique())
+            rows += [
+                {"field": spec.name, "code": code, "name": str(value), "description": spec.description}
+                for code, value in enumerate(values)
+            ]
+    return pd.DataFrame(rows, columns=COLUMNS)

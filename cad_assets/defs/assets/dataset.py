@@ -5,11 +5,11 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from cad_assets.defs.assets.encodings import ENCODING_VERSION
+from cad_assets.defs.assets.encodings import DATASET_SCHEMA, ENCODING_VERSION
 from cad_assets.storage import EncodingArtifact, open_file_store
 
-#: Per-file store metadata copied into the infoset (when the encoder provides it).
-STORE_METADATA_COLUMNS = ["n_faces", "n_edges", "encode_seconds", "worker_pid", "encoding_version"]
+#: Per-file metadata copied from each store into the infoset: what the schema routes there.
+STORE_METADATA_COLUMNS = [m.name for m in DATASET_SCHEMA.metadata]
 
 
 @dg.asset(
@@ -23,8 +23,9 @@ def cad_infoset(
     cad_files: pd.DataFrame, cad_encodings: dict[str, list[EncodingArtifact]]
 ) -> pd.DataFrame:
     """File-level metadata of the dataset: ``file_id`` (the id used by every group's ``file_id``
-    array), path, sha256, format, size, counts and encode seconds, for every current file with a
-    store of its current content and encoder version. Ordered by partition key."""
+    array), path, sha256, format, size, and every metadata field of the schema (counts, bounding
+    box, encode seconds, ...), for every current file with a store of its current content and
+    encoder version. Ordered by partition key."""
     rows = []
     for file in cad_files.itertuples(index=False):
         store = _current_store(cad_encodings.get(file.partition_key, []), file.sha256)

@@ -13,6 +13,7 @@ files from the plan; backfills of ``cad_encodings`` encode exactly their partiti
 """
 
 import itertools
+import json
 import os
 import time
 from pathlib import Path
@@ -26,14 +27,20 @@ from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.encoding import ENCODE_TASK, EncodeRequest, encoding_version
 from cad_assets.encoding.plan import current_errors, plan_encoding
+from cad_assets.encoding.schema import dataset_schema
 from cad_assets.storage import EncodingsLayout, open_file_store
 from cad_assets.workers import TaskFailure, run_isolated
 
 ENCODINGS = dg.AssetKey("cad_encodings")
 ERRORS = dg.AssetKey("cad_errors")
 # The default feature set, plus per-face labels from label files beside the CAD files (faces
-# of files without one are labelled -1, so every store has the same arrays).
-ENCODE_OPTIONS: dict = {"face_labels": "auto"}
+# of files without one are labelled -1, so every store has the same arrays). Operators change
+# it without code: CAD_ASSETS_ENCODER_OPTIONS='{"face_grid_u": 20, "face_grid_v": 20}'.
+ENCODE_OPTIONS: dict = {
+    "face_labels": "auto",
+    **json.loads(os.environ.get("CAD_ASSETS_ENCODER_OPTIONS") or "{}"),
+}
+DATASET_SCHEMA = dataset_schema(ENCODE_OPTIONS)  # also rejects unknown or invalid options
 ENCODING_VERSION = encoding_version(ENCODE_OPTIONS)
 
 
