@@ -2,6 +2,7 @@
 
 import json
 import shutil
+from pathlib import Path
 
 import dagster as dg
 import numpy as np
@@ -49,6 +50,11 @@ def settings(tmp_path, corpus):
 def _build(settings, instance, job="build_dataset", **kwargs):
     job_def = build_definitions(settings).resolve_job_def(job)
     return job_def.execute_in_process(instance=instance, raise_on_error=False, **kwargs)
+
+
+def _changed(settings, **fields):
+    # Dagster resources keep the config they were built with: copy by building anew.
+    return CadPipelineSettings(**{**settings.model_dump(), **fields})
 
 
 def _encoded_in(result) -> set[str]:
@@ -195,3 +201,23 @@ def test_a_new_instance_records_the_stores_it_finds(settings, instance):
         assert again.success
         assert fresh.get_materialized_partitions(ENCODINGS) == instance.get_materialized_partitions(ENCODINGS)
     assert {p: p.stat().st_mtime_ns for p in stores} == stores
+
+
+def test_per_file_class_labels_from_folders_and_tables(settings, instance, corpus, tmp_path):
+    real, _ = corpus
+    by_folder = _changed(settings, file_labels="folder")
+    assert _build(by_folder, instance).success
+    infoset = read_table(settings.tables_dir / "cad_infoset.parquet")
+    assert (infoset["label_name"] == infoset["path"].map(lambda p: Path(p).parent.name)).all()
+    vocabulary = sorted(set(infoset["label_name"]))
+    assert infoset["label"].tolist() == [vocabulary.index(n) for n in infoset["label_name"]]
+    attribset = read_table(settings.tables_dir / "cad_attribset.parquet")
+    assert attribset.loc[attribset["field"] == "label", "name"].tolist() == vocabulary
+
+    table = tmp_path / "classes.csv"
+    table.write_text(f"path,label\nnist/nist_ctc_01_asme1_ap203.stp,bracket\n{real / 'same.step'},block\n")
+    assert _build(_changed(settings, file_labels=str(table)), instance).success
+    labelled = read_table(settings.tables_dir / "cad_infoset.parquet").set_index("partition_key")
+    assert labelled.loc["real/nist/nist_ctc_01_asme1_ap203.stp", ["label_name", "label"]].tolist() == ["bracket", 1]
+    assert labelled.loc["real/same.step", "label"] == 0
+    assert (labelled.drop(["real/nist/nist_ctc_01_asme1_ap203.stp", "real/same.step"])["label"] == -1).all()

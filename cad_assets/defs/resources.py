@@ -36,6 +36,11 @@ class CadPipelineSettings(dg.ConfigurableResource):
     error_budget: float = Field(
         default=0.5, description="The run fails when more than this fraction of its files fail"
     )
+    file_labels: str = Field(
+        default="",
+        description="Per-file class labels: '' none, 'folder' (parent folder name), or a "
+        ".csv/.parquet table with columns path,label. Env: CAD_ASSETS_FILE_LABELS",
+    )
     follow_external_symlinks: bool = Field(
         default=False, description="Follow symlinks that lead outside a source folder"
     )
@@ -86,4 +91,5 @@ _ENVIRONMENT = {
     "files_per_worker": "CAD_ASSETS_FILES_PER_WORKER",
     "max_file_mb": "CAD_ASSETS_MAX_FILE_MB",
     "error_budget": "CAD_ASSETS_ERROR_BUDGET",
+    "file_labels": "CAD_ASSETS_FILE_LABELS",
 }

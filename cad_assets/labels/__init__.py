@@ -16,6 +16,7 @@ from cad_assets.labels.face_labels import (
 from cad_assets.labels.face_truth import read_face_truth
 from cad_assets.labels.file_labels import (
     LabelVocabulary,
+    file_class_names,
     folder_label,
     read_label_table,
     table_label,
@@ -30,6 +31,7 @@ __all__ = [
     "UNLABELLED",
     "LabelError",
     "LabelVocabulary",
+    "file_class_names",
     "find_face_label_file",
     "folder_label",
     "geometry_options",

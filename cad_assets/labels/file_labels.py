@@ -106,3 +106,15 @@ class LabelVocabulary:
         """One categorical-table row per code: ``array``, ``code``, ``name``, ``description``."""
         return [{"array": array, "code": code, "name": name, "description": f"class {name!r}"}
                 for code, name in enumerate(self.names)]
+
+
+def file_class_names(files: pd.DataFrame, source: str) -> list[str | None]:
+    """The class name of every row of a files table (columns ``path`` and ``source_root``).
+
+    ``source`` is ``"folder"`` (each file's parent folder name) or the path of a label table
+    (see :func:`read_label_table`); files a table does not list get ``None``.
+    """
+    if source == "folder":
+        return [folder_label(path) for path in files["path"]]
+    labels = read_label_table(source)
+    return [table_label(labels, path, root) for path, root in zip(files["path"], files["source_root"])]

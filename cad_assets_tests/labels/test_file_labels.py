@@ -59,3 +59,17 @@ def test_unknown_names_have_no_code():
         vocabulary.code("nut")
     with pytest.raises(LabelError, match="'nut' is not in the vocabulary"):
         vocabulary.codes(["bolt", "nut"])
+
+
+def test_file_class_names_from_folders_and_from_a_table(tmp_path):
+    import pandas as pd
+
+    from cad_assets.labels import file_class_names
+
+    root = tmp_path / "parts"
+    files = pd.DataFrame({"path": [str(root / "bolt" / "b1.step"), str(root / "nut" / "n1.step")],
+                          "source_root": [str(root)] * 2})
+    assert file_class_names(files, "folder") == ["bolt", "nut"]
+    table = tmp_path / "labels.csv"
+    table.write_text("path,label\nbolt/b1.step,fastener\n")
+    assert file_class_names(files, str(table)) == ["fastener", None]

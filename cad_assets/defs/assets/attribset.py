@@ -15,7 +15,8 @@ def cad_attribset(cad_infoset: pd.DataFrame) -> pd.DataFrame:
     - categorical arrays, e.g. ``faces/surface_type`` 0 = ``plane``, ``faces/label`` 15 =
       ``stock`` (MFCAD classes; -1 = unlabelled);
     - categorical file metadata, e.g. ``cad_format``: its values in the dataset, numbered in
-      sorted order, with the field's description.
+      sorted order, with the field's description;
+    - per-file class labels (``label``), when the pipeline is configured with them.
     """
     rows = [
         {"field": field, "code": code, "name": name, "description": description}
@@ -29,4 +30,10 @@ def cad_attribset(cad_infoset: pd.DataFrame) -> pd.DataFrame:
                 {"field": spec.name, "code": code, "name": str(value), "description": spec.description}
                 for code, value in enumerate(values)
             ]
+    if "label" in cad_infoset:
+        classes = cad_infoset.loc[cad_infoset["label"] >= 0, ["label", "label_name"]]
+        rows += [
+            {"field": "label", "code": int(code), "name": name, "description": "per-file class"}
+            for code, name in sorted(set(classes.itertuples(index=False, name=None)))
+        ]
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -6,6 +6,8 @@ import dagster as dg
 import pandas as pd
 
 from cad_assets.defs.assets.encodings import DATASET_SCHEMA, ENCODING_VERSION
+from cad_assets.defs.resources import CadPipelineSettings
+from cad_assets.labels import UNLABELLED, LabelVocabulary, file_class_names
 from cad_assets.storage import EncodingArtifact, open_file_store
 
 #: Per-file metadata copied from each store into the infoset: what the schema routes there.
@@ -20,12 +22,15 @@ STORE_METADATA_COLUMNS = [m.name for m in DATASET_SCHEMA.metadata]
     deps=["cad_errors"],
 )
 def cad_infoset(
-    cad_files: pd.DataFrame, cad_encodings: dict[str, list[EncodingArtifact]]
+    settings: CadPipelineSettings,
+    cad_files: pd.DataFrame,
+    cad_encodings: dict[str, list[EncodingArtifact]],
 ) -> pd.DataFrame:
     """File-level metadata of the dataset: ``file_id`` (the id used by every group's ``file_id``
     array), path, sha256, format, size, and every metadata field of the schema (counts, bounding
     box, encode seconds, ...), for every current file with a store of its current content and
-    encoder version. Ordered by partition key."""
+    encoder version. Ordered by partition key. With ``settings.file_labels``, also each file's
+    class: ``label_name`` and ``label`` (codes numbering the sorted names; -1 = not labelled)."""
     rows = []
     for file in cad_files.itertuples(index=False):
         store = _current_store(cad_encodings.get(file.partition_key, []), file.sha256)
@@ -41,7 +46,12 @@ def cad_infoset(
                 "store_path": str(store.path),
             }
         )
-    return pd.DataFrame(rows, columns=["file_id", *cad_files.columns, *STORE_METADATA_COLUMNS, "store_path"])
+    infoset = pd.DataFrame(
+        rows, columns=["file_id", *cad_files.columns, *STORE_METADATA_COLUMNS, "store_path"]
+    )
+    if settings.file_labels:
+        infoset = _with_class_labels(infoset, settings.file_labels)
+    return infoset
 
 
 @dg.asset(io_manager_key="dataset_io_manager", group_name="cad", deps=["cad_encodings"])
@@ -50,6 +60,13 @@ def cad_dataset(cad_infoset: pd.DataFrame) -> list[tuple[int, Path]]:
     every file in ``cad_infoset`` concatenated and a ``file_id`` array per group. Returns the
     stores to merge; the IO manager merges and publishes them atomically."""
     return [(row.file_id, Path(row.store_path)) for row in cad_infoset.itertuples()]
+
+
+def _with_class_labels(infoset: pd.DataFrame, source: str) -> pd.DataFrame:
+    names = file_class_names(infoset, source)
+    vocabulary = LabelVocabulary.from_labels(name for name in names if name)
+    codes = [vocabulary.code(name) if name else UNLABELLED for name in names]
+    return infoset.assign(label_name=names, label=pd.Series(codes, dtype="int32"))
 
 
 def _current_store(stores: list[EncodingArtifact], sha256: str | None) -> EncodingArtifact | None:
