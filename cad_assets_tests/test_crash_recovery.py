@@ -1,5 +1,6 @@
-"""A ``build_dataset`` run killed with SIGKILL mid-encoding: the next run finishes the job,
-re-encodes only what was not finished, and the result equals a clean build."""
+"""``build_dataset`` runs killed with SIGKILL, mid-encoding and mid-merge: readers keep the
+last complete dataset, the next run finishes the job, re-encodes only what was not finished,
+and the result equals a clean build."""
 
 import os
 import signal
@@ -46,9 +47,7 @@ def test_killed_run_resumes_and_equals_a_clean_build(tmp_path, shared_cad):
     # start_new_session: the kill reaches the forkserver and the workers too, as a crash would.
     run = subprocess.Popen(BUILD, env=environment, start_new_session=True,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
-    while len(_stores(killed)) < 8 and run.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
+    _wait_for(lambda: len(_stores(killed)) >= 8 or run.poll() is not None)
     os.killpg(run.pid, signal.SIGKILL)
     run.wait()
     finished = _stores(killed)
@@ -64,7 +63,49 @@ def test_killed_run_resumes_and_equals_a_clean_build(tmp_path, shared_cad):
     resumed = read_table(killed / "out" / "tables" / "cad_infoset.parquet").drop(columns=RUN_SPECIFIC)
     reference = read_table(clean / "out" / "tables" / "cad_infoset.parquet").drop(columns=RUN_SPECIFIC)
     pd.testing.assert_frame_equal(resumed, reference.assign(path=resumed["path"]))
-    resumed_ds, reference_ds = (open_dataset(root / "out" / "cad_dataset.zarr") for root in (killed, clean))
+    _assert_same_dataset(killed / "out" / "cad_dataset.zarr", clean / "out" / "cad_dataset.zarr")
+
+
+def _wait_for(condition, seconds=120):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def _assert_same_dataset(built: Path, reference: Path) -> None:
+    built_ds, reference_ds = open_dataset(built), open_dataset(reference)
     for group_name, group in reference_ds.groups():
         for name, array in group.arrays():
-            np.testing.assert_array_equal(resumed_ds[f"{group_name}/{name}"][:], array[:])
+            np.testing.assert_array_equal(built_ds[f"{group_name}/{name}"][:], array[:])
+
+
+def test_killed_merge_leaves_the_last_dataset_and_the_next_run_completes(tmp_path, shared_cad):
+    parts = sorted((shared_cad / "mfcad").glob("*.step"))
+    sources = tmp_path / "sources"
+    copy_files(parts[:12], sources)
+    killed, clean = tmp_path / "killed", tmp_path / "clean"
+    environment = _environment(killed, sources)
+    _build(environment)
+    dataset = killed / "out" / "cad_dataset.zarr"
+    published = dataset.resolve()
+
+    copy_files(parts[12:16], sources)
+    marker = tmp_path / "merging"
+    run = subprocess.Popen([sys.executable, "-m", "cad_assets_tests.paused_merge_run", str(marker)],
+                           env=environment, start_new_session=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait_for(marker.exists)
+    os.killpg(run.pid, signal.SIGKILL)
+    run.wait()
+    assert marker.exists(), "the kill must land inside the merge"
+
+    # Readers still get the last complete dataset; the half-written version is not published.
+    assert dataset.resolve() == published
+    assert open_dataset(dataset).attrs["n_files"] == 12
+    assert len(list(published.parent.iterdir())) >= 2
+
+    _build(environment)
+    _build(_environment(clean, sources))
+    assert open_dataset(dataset).attrs["n_files"] == 16
+    assert [p for p in published.parent.iterdir() if not p.name.startswith(".")] == [dataset.resolve()]
+    _assert_same_dataset(dataset, clean / "out" / "cad_dataset.zarr")
