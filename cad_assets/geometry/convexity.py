@@ -52,9 +52,14 @@ def edge_convexity(brep: IndexedShape, tolerance_deg: float) -> tuple[np.ndarray
 def _dihedral_angle(brep: IndexedShape, edge: int) -> float:
     frame = edge_frames(brep, edge, _MIDDLE)[0]
     tangent, first_normal, second_normal = frame[3:6], frame[6:9], frame[9:12]
-    cross = np.cross(first_normal, second_normal)
+    cross = np.array(_cross(first_normal.tolist(), second_normal.tolist()))
     sine = np.linalg.norm(cross) * np.sign(cross @ tangent)
     return float(np.arctan2(sine, first_normal @ second_normal))
+
+
+def _cross(a: list[float], b: list[float]) -> tuple[float, float, float]:
+    # What numpy.cross computes for two 3-vectors, without its overhead on single vectors.
+    return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
 
 
 def _classify(angle: float, tolerance: float) -> Convexity:

@@ -10,6 +10,8 @@ from OCP.TopoDS import TopoDS_Face
 from cad_assets.geometry.indexing import IndexedShape
 from cad_assets.geometry.sampling import face_points_normals, uv_bounds
 
+_IN_OR_ON = {int(TopAbs_IN), int(TopAbs_ON)}
+
 
 def uv_grids(brep: IndexedShape, n_u: int, n_v: int) -> np.ndarray:
     """Regular grid of samples over each face's UV box.
@@ -31,13 +33,14 @@ def uv_grids(brep: IndexedShape, n_u: int, n_v: int) -> np.ndarray:
         v = np.tile(np.linspace(v_min, v_max, n_v), n_u)
         uv = np.column_stack([u, v])
         points, normals = face_points_normals(brep, face, uv)
-        inside = _inside_or_on(brep.faces[face], uv)
-        grids[face] = np.column_stack([points, normals, inside]).reshape(n_u, n_v, 7)
+        samples = grids[face].reshape(n_u * n_v, 7)  # a view: fills grids[face]
+        samples[:, :3], samples[:, 3:6] = points, normals
+        samples[:, 6] = _inside_or_on(brep.faces[face], uv)
     return grids
 
 
-def _inside_or_on(face: TopoDS_Face, uv: np.ndarray) -> np.ndarray:
+def _inside_or_on(face: TopoDS_Face, uv: np.ndarray) -> list[bool]:
     # The face's own tolerance, as OpenCascade's Boolean operations classify with.
     classifier = IntTools_FClass2d(face, BRep_Tool.Tolerance_s(face))
-    states = [classifier.Perform(gp_Pnt2d(u, v)) for u, v in uv]
-    return np.array([state in (TopAbs_IN, TopAbs_ON) for state in states], dtype=np.float64)
+    # Compared as ints: comparing the enum members themselves costs more than classifying.
+    return [int(classifier.Perform(gp_Pnt2d(u, v))) in _IN_OR_ON for u, v in uv.tolist()]

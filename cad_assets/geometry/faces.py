@@ -8,7 +8,7 @@ from OCP.GProp import GProp_GProps
 
 from cad_assets.geometry.categories import SurfaceType
 from cad_assets.geometry.indexing import IndexedShape
-from cad_assets.geometry.sampling import bounding_box, face_points_normals, uv_centre
+from cad_assets.geometry.sampling import face_boxes, face_points_normals, uv_centre
 
 _SURFACE_TYPES = {
     GeomAbs_SurfaceType.GeomAbs_Plane: SurfaceType.PLANE,
@@ -68,11 +68,10 @@ def face_attributes(
         rational Bezier or B-spline surface; ``normal (n_faces, 3) float64`` unit outward
         normal at the centre of the face's UV box, NaN without a surface.
     """
-    boxes = [bounding_box(face) for face in brep.faces]
     normals = [_centre_normal(brep, face) for face in range(len(brep.faces))]
     return {
         "centroid": centroids,
-        "bbox": np.array(boxes).reshape(-1, 6),
+        "bbox": face_boxes(brep),
         "n_loops": brep.n_loops,
         "n_neighbours": n_neighbours,
         "rational": np.array([_is_rational(surface) for surface in brep.surfaces], dtype=bool),

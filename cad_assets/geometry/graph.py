@@ -18,22 +18,16 @@ def face_adjacency(brep: IndexedShape) -> dict[str, np.ndarray]:
         ``src``, ``dst`` ``(n_pairs,) int32`` face indices; ``edge`` ``(n_pairs,) int32`` the
         edge between them.
     """
-    pairs = [
-        (src, dst, edge)
-        for edge, uses in enumerate(brep.edge_coedges)
-        for src in _distinct_faces(brep, uses)
-        for dst in _distinct_faces(brep, uses)
-        if src != dst
-    ]
+    coedge_face = brep.coedge_face.tolist()
+    pairs = []
+    for edge, uses in enumerate(brep.edge_coedges):
+        faces = list(dict.fromkeys(coedge_face[coedge] for coedge in uses))  # distinct, in order
+        pairs.extend((src, dst, edge) for src in faces for dst in faces if src != dst)
     src, dst, edge = np.array(pairs, dtype=np.int32).reshape(-1, 3).T
     return {"src": src, "dst": dst, "edge": edge}
 
 
 def neighbour_counts(graph: dict[str, np.ndarray], n_faces: int) -> np.ndarray:
     """Number of distinct faces adjacent to each face, ``(n_faces,) int32``."""
-    distinct = np.unique(np.stack([graph["src"], graph["dst"]]), axis=1)
-    return np.bincount(distinct[0], minlength=n_faces).astype(np.int32)
-
-
-def _distinct_faces(brep: IndexedShape, uses: list[int]) -> list[int]:
-    return list(dict.fromkeys(int(face) for face in brep.coedge_face[uses]))
+    pairs = np.unique(graph["src"].astype(np.int64) * n_faces + graph["dst"])  # distinct pairs
+    return np.bincount(pairs // n_faces, minlength=n_faces).astype(np.int32)

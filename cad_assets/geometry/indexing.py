@@ -7,7 +7,7 @@ without a curve get ``None`` instead of an evaluator, because OpenCascade crashe
 raising) when asked to evaluate them.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from OCP.BRep import BRep_Tool
@@ -45,6 +45,9 @@ class IndexedShape:
     edge_coedges : list of list of int
         Per edge, its coedges in face order: two for a manifold edge or a seam, one on the
         border of an open shell, more if non-manifold, none for a free edge.
+    cache : dict
+        Evaluators and results that several feature families use, built on first use by the
+        functions that own them (see :mod:`cad_assets.geometry.sampling`).
     """
 
     faces: list[TopoDS_Face]
@@ -60,6 +63,7 @@ class IndexedShape:
     coedge_mate: np.ndarray
     coedge_reversed: np.ndarray
     edge_coedges: list[list[int]]
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def index_shape(shape: TopoDS_Shape) -> IndexedShape:

@@ -6,7 +6,7 @@ from OCP.TopoDS import TopoDS_Shape
 
 from cad_assets.geometry.categories import Convexity, SurfaceType
 from cad_assets.geometry.indexing import IndexedShape, count_sub_shapes
-from cad_assets.geometry.sampling import bounding_box
+from cad_assets.geometry.sampling import shape_box
 from cad_assets.geometry.version import ENCODER_VERSION
 
 _BBOX_KEYS = ("bbox_xmin", "bbox_ymin", "bbox_zmin", "bbox_xmax", "bbox_ymax", "bbox_zmax")
@@ -34,7 +34,7 @@ def summarize(
         ``n_degenerate_edges``); ``total_area``; ``bbox_xmin`` .. ``bbox_zmax``;
         ``encoder_version``.
     """
-    bbox = bounding_box(shape)
+    bbox = shape_box(shape, brep)
     n_degenerate = int(np.count_nonzero(convexity == Convexity.DEGENERATE))
     metadata = {
         "n_faces": len(brep.faces),
