@@ -129,8 +129,12 @@ def _encode_and_record(
     known (a killed run keeps what it finished); return how many failed."""
     size = {r.partition_key: _size(r.path) for r in requests}
     limit = settings.max_file_mb * 1024 * 1024
-    too_large = TaskFailure("FileTooLarge", f"larger than the {settings.max_file_mb:g} MB file limit")
-    outcomes = [(r, too_large) for r in requests if size[r.partition_key] > limit]
+    outcomes = [
+        (r, TaskFailure("FileTooLarge", f"{Path(r.path).name} is {size[r.partition_key] / 2**20:.1f} "
+                        f"MB, larger than the {settings.max_file_mb:g} MB file limit; not read"))
+        for r in requests
+        if size[r.partition_key] > limit
+    ]
     # Largest first: a big file started last would leave the other workers idle at the end.
     runnable = sorted(
         (r for r in requests if size[r.partition_key] <= limit), key=lambda r: -size[r.partition_key]

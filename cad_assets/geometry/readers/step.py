@@ -18,6 +18,8 @@ _REFERENCE = re.compile(
 _STRING_OR_COMMENT = re.compile(rb"'(?:[^']|'')*'|/\*.*?\*/", re.DOTALL)
 _DEFINITION = re.compile(rb"(?:^|;)\s*#(\d+)\s*=")
 _INSTANCE_NAME = re.compile(rb"#(\d+)")
+_HEADER, _TRAILER = b"ISO-10303-21;", b"END-ISO-10303-21;"
+_FRAME_BYTES = 1024  # where the first and last lines are looked for (leading blanks, padding)
 
 
 def read_step(path: Path, reader: STEPControl_Reader | None = None) -> TopoDS_Shape:
@@ -34,17 +36,39 @@ def read_step(path: Path, reader: STEPControl_Reader | None = None) -> TopoDS_Sh
     Raises
     ------
     CadParseError
-        If the file refers to entities it does not define (checked first: OpenCascade's
-        translator crashes the process on such files), or cannot be parsed or translated.
+        If the file is not a STEP file, was cut short, or refers to entities it does not
+        define (all checked first: OpenCascade's translator crashes the process on some such
+        files, and silently drops what the missing entities held on others), or cannot be
+        parsed or translated.
     """
-    undefined = undefined_entities(path.read_bytes())
-    if undefined:
+    data = path.read_bytes()
+    if _HEADER not in data[:_FRAME_BYTES]:
         raise CadParseError(
-            f"{path.name} is a broken STEP file: it refers to {len(undefined)} entities it "
-            f"does not define ({name_some([f'#{number}' for number in undefined])})"
+            f"the STEP reader could not parse {path.name}: it does not start with "
+            "'ISO-10303-21;' as every STEP file does, so it is not a STEP file"
         )
+    damage = _damage(data)
+    if damage:
+        raise CadParseError(f"{path.name} is a broken STEP file: {'; '.join(damage)}")
     reader = STEPControl_Reader() if reader is None else reader
     return read_and_transfer(reader, path, "STEP")
+
+
+def _damage(data: bytes) -> list[str]:
+    """What is wrong with a STEP file's content, in words: a missing last line (the file was
+    cut short, which usually also leaves references to entities it never got to), and
+    references to undefined entities."""
+    damage = []
+    if _TRAILER not in data[-_FRAME_BYTES:]:
+        damage.append("it does not end with 'END-ISO-10303-21;', so it was cut short (truncated)")
+    undefined = undefined_entities(data)
+    if undefined:
+        entities = "entity" if len(undefined) == 1 else "entities"
+        damage.append(
+            f"it refers to {len(undefined)} {entities} it does not define "
+            f"({name_some([f'#{number}' for number in undefined])})"
+        )
+    return damage
 
 
 def undefined_entities(data: bytes) -> list[int]:
