@@ -192,7 +192,6 @@ def _materialization(key: str, store_path: str, stored: dict) -> dg.AssetMateria
             "edges": stored.get("n_edges"),
             "seconds": round(stored["encode_seconds"], 4),
             "worker_pid": stored["worker_pid"],
-            "sha256": stored["sha256"],
             "store": dg.MetadataValue.path(store_path),
         },
     )
