@@ -11,6 +11,7 @@ from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.sources import DiscoveredFile, discover_cad_files, hash_files
 from cad_assets.storage import read_table
 
+DISCOVERED_COLUMNS = [field.name for field in dataclasses.fields(DiscoveredFile)]
 
 
 @dg.asset(io_manager_key="table_io_manager", group_name="cad")
@@ -39,9 +40,6 @@ def cad_files(
         }
     )
     return table
-
-
-DISCOVERED_COLUMNS = [field.name for field in dataclasses.fields(DiscoveredFile)]
 
 
 def sync_file_partitions(instance: dg.DagsterInstance, keys: set[str]) -> tuple[list[str], list[str]]:
