@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from dagster import DagsterInstance
 
 from cad_assets.storage import open_dataset, read_table
 from cad_assets_tests.conftest import copy_files
@@ -25,6 +26,10 @@ def _environment(root: Path, sources: Path) -> dict:
     home = root / "dagster_home"
     home.mkdir(parents=True)
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    # Create the instance's SQLite schema once, as `dagster dev` or a first run would: two
+    # runs started at the same moment on an empty home would both try to create it.
+    with DagsterInstance.from_config(str(home)) as instance:
+        instance.get_runs(limit=1)
     return {**os.environ, "DAGSTER_HOME": str(home), "CAD_ASSETS_SOURCES": str(sources),
             "CAD_ASSETS_OUTPUT": str(root / "out"), "CAD_ASSETS_WORKERS": "2"}
 
