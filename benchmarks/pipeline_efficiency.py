@@ -21,12 +21,13 @@ from pathlib import Path
 
 import dagster as dg
 
-from cad_assets.definitions import build_definitions
-from cad_assets.defs.assets.encodings import ENCODE_OPTIONS, ENCODING_VERSION
+from cad_assets.builtin import default_pipeline
+from cad_assets.defs.definitions import build_definitions
 from cad_assets.defs.resources import CadPipelineSettings
-from cad_assets.encoding import EncodeRequest
+from cad_assets.encoding import CadFile, EncodeRequest
 from cad_assets.encoding.task import encode_to_store
 from cad_assets.sources import discover_cad_files
+from cad_assets.workers import TaskFailure
 from cad_assets.storage import EncodingsLayout, merge_file_stores
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,7 +38,7 @@ def run_pipeline(corpus: Path, workers: int, scratch: Path) -> float:
     settings = CadPipelineSettings(
         sources=str(corpus), output_dir=str(scratch / "pipeline"), workers=workers
     )
-    job = build_definitions(settings).resolve_job_def("build_dataset")
+    job = build_definitions(settings=settings).resolve_job_def("build_dataset")
     home = scratch / "dagster_home_in_process"
     home.mkdir()
     (home / "dagster.yaml").write_text(TELEMETRY_OFF)
@@ -73,8 +74,7 @@ def run_pipeline_command(corpus: Path, workers: int, scratch: Path) -> float:
 
 def _encode(request: EncodeRequest):
     try:
-        encode_to_store(request)
-        return request
+        return None if isinstance(encode_to_store(request), TaskFailure) else request
     except Exception:  # noqa: BLE001 - a bad file is skipped, as any such script would
         return None
 
@@ -82,8 +82,11 @@ def _encode(request: EncodeRequest):
 def run_process_pool(corpus: Path, workers: int, scratch: Path) -> tuple[float, int]:
     started = time.perf_counter()
     layout = EncodingsLayout(scratch / "pool" / "encodings")
+    pipeline = default_pipeline()
     requests = [
-        EncodeRequest(f.partition_key, f.path, "x", str(layout.store_path(f.partition_key, "x", ENCODING_VERSION)), ENCODE_OPTIONS)
+        EncodeRequest(CadFile(f.partition_key, f.path, "x", f.format),
+                      str(layout.store_path(f.partition_key, "x", pipeline.version)),
+                      pipeline.version, pipeline.encoder_references)
         for f in discover_cad_files([corpus])
     ]
     with ProcessPoolExecutor(max_workers=workers) as pool:

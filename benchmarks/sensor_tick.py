@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from cad_assets.builtin import default_pipeline
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.defs.sensors import cad_drop_folder_sensor
 
@@ -20,7 +21,7 @@ from cad_assets.defs.sensors import cad_drop_folder_sensor
 def _tick(instance, settings, cursor):
     started = time.perf_counter()
     result = cad_drop_folder_sensor(
-        dg.build_sensor_context(instance=instance, cursor=cursor, resources={"settings": settings})
+        dg.build_sensor_context(instance=instance, cursor=cursor, resources={"settings": settings, "cad_pipeline": default_pipeline()})
     )
     seconds = time.perf_counter() - started
     for request in result.dynamic_partitions_requests:

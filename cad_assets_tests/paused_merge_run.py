@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from cad_assets.definitions import build_definitions
+from cad_assets.defs.definitions import build_definitions
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.storage import merge
 
@@ -29,7 +29,7 @@ def _pause_after_reading(marker: Path):
 
 def main(marker: str) -> None:
     merge._read_batch = _pause_after_reading(Path(marker))
-    job = build_definitions(CadPipelineSettings.from_env()).resolve_job_def("build_dataset")
+    job = build_definitions().resolve_job_def("build_dataset")
     job.execute_in_process(instance=dg.DagsterInstance.get())
 
 

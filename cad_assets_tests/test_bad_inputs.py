@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 import dagster as dg
 import pandas as pd
 
-from cad_assets.definitions import build_definitions
+from cad_assets.defs.definitions import build_definitions
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.sources import partition_key, root_labels
 from cad_assets.storage import read_table
@@ -37,7 +37,7 @@ def test_bad_inputs_are_explained_and_good_files_encoded(tmp_path, shared_cad, i
         max_file_mb=MAX_FILE_MB,
     )
 
-    result = build_definitions(settings).resolve_job_def("build_dataset").execute_in_process(
+    result = build_definitions(settings=settings).resolve_job_def("build_dataset").execute_in_process(
         instance=instance, raise_on_error=False
     )
 

@@ -8,7 +8,8 @@ import dagster as dg
 import numpy as np
 import pytest
 
-from cad_assets.definitions import build_definitions
+from cad_assets.builtin import default_pipeline
+from cad_assets.defs.definitions import build_definitions
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.labels import read_face_truth
 from cad_assets.storage import open_dataset, read_table
@@ -48,7 +49,7 @@ def settings(tmp_path, corpus):
 
 
 def _build(settings, instance, job="build_dataset", **kwargs):
-    job_def = build_definitions(settings).resolve_job_def(job)
+    job_def = build_definitions(settings=settings).resolve_job_def(job)
     return job_def.execute_in_process(instance=instance, raise_on_error=False, **kwargs)
 
 
@@ -178,7 +179,7 @@ def test_sensor_batches_encode_only_their_files(settings, instance, corpus):
     cursor = None
     for _ in range(2):  # the first tick sees the new file, the second finds it settled
         tick = cad_drop_folder_sensor(
-            dg.build_sensor_context(instance=instance, cursor=cursor, resources={"settings": settings})
+            dg.build_sensor_context(instance=instance, cursor=cursor, resources={"settings": settings, "cad_pipeline": default_pipeline()})
         )
         cursor = tick.cursor
     batch = [r for r in tick.run_requests if "new part" in str(r.run_config)]

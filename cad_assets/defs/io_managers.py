@@ -1,5 +1,6 @@
 """IO managers: Parquet for tables, Zarr for per-file encodings and for the merged dataset."""
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.storage import (
     EncodingArtifact,
     EncodingsLayout,
+    atomic_write_path,
     merge_file_stores,
     open_dataset,
     read_table,
@@ -39,6 +41,34 @@ class ParquetIOManager(dg.ConfigurableIOManager):
 def table_path(settings: CadPipelineSettings, asset_key: dg.AssetKey) -> Path:
     """Where the table asset ``asset_key`` lives; also read directly to reuse earlier hashes."""
     return settings.tables_dir / f"{'__'.join(asset_key.path)}.parquet"
+
+
+class TaskOutputIOManager(dg.ConfigurableIOManager):
+    """What a dataset task returns: a DataFrame as ``<output>/tables/<name>.parquet`` (beside
+    the pipeline's tables), anything else as ``<output>/tasks/<name>.json``."""
+
+    settings: dg.ResourceDependency[CadPipelineSettings]
+
+    def _get_path(self, context: dg.InputContext | dg.OutputContext, table: bool) -> Path:
+        if table:
+            return table_path(self.settings, context.asset_key)
+        return self.settings.output_path / "tasks" / f"{'__'.join(context.asset_key.path)}.json"
+
+    def handle_output(self, context: dg.OutputContext, value) -> None:
+        table = isinstance(value, pd.DataFrame)
+        path = self._get_path(context, table)
+        if table:
+            write_table(value, path)
+        else:
+            with atomic_write_path(path) as temp:
+                temp.write_text(json.dumps(value, indent=1, default=str))
+        context.add_output_metadata({"path": dg.MetadataValue.path(str(path))})
+
+    def load_input(self, context: dg.InputContext):
+        path = self._get_path(context, table=True)
+        if path.exists():
+            return read_table(path)
+        return json.loads(self._get_path(context, table=False).read_text())
 
 
 class EncodingsIOManager(dg.ConfigurableIOManager):

@@ -2,15 +2,19 @@
 
 import dagster as dg
 
+from cad_assets.defs.assets.tasks import TASKS_GROUP
+
 #: Runs carrying this tag write the merged dataset; dagster.yaml lets one run at a time hold it.
 DATASET_WRITER_TAG = {"cad_assets/dataset": "writer"}
 
 # Per-event DEBUG lines (hundreds per run) drown what an operator reads in a cron log.
 _INFO_LOGS = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
-# Every asset but the partitioned cad_encodings, whose partitions the encoding step materializes
+# Every asset (the pipeline's and the dataset tasks') but the partitioned cad_encodings, whose partitions the encoding step materializes
 # file by file: a run without a partition range can then encode whatever files need it.
-_BUILD_SELECTION = dg.AssetSelection.groups("cad") - dg.AssetSelection.assets("cad_encodings")
+_BUILD_SELECTION = dg.AssetSelection.groups("cad", TASKS_GROUP) - dg.AssetSelection.assets(
+    "cad_encodings"
+)
 
 build_dataset = dg.define_asset_job(
     "build_dataset",

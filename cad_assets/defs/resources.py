@@ -57,9 +57,10 @@ class CadPipelineSettings(dg.ConfigurableResource):
     def source_roots(self) -> list[Path]:
         return [Path(part).expanduser() for part in self.sources.split(os.pathsep) if part]
 
-    def pool_settings(self) -> PoolSettings:
+    def pool_settings(self, in_process: bool = False) -> PoolSettings:
+        """How the worker pool runs; ``in_process`` (debug mode) runs files one by one here."""
         return PoolSettings(
-            workers=self.workers,
+            workers=0 if in_process else self.workers,
             task_timeout_s=self.file_timeout_s,
             memory_limit_mb=self.memory_limit_mb,
             tasks_per_worker=self.files_per_worker,

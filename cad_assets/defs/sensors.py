@@ -7,17 +7,20 @@ import zlib
 
 import dagster as dg
 
+from cad_assets.defs.assets.files import gather_files
 from cad_assets.defs.jobs import build_dataset
 from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.resources import CadPipelineSettings
-from cad_assets.sources import discover_cad_files
+from cad_assets.flow import Pipeline
 
 BATCH_SIZE = 500
 
 
 @dg.sensor(job=build_dataset, minimum_interval_seconds=30)
 def cad_drop_folder_sensor(
-    context: dg.SensorEvaluationContext, settings: CadPipelineSettings
+    context: dg.SensorEvaluationContext,
+    settings: CadPipelineSettings,
+    cad_pipeline: dg.ResourceParam[Pipeline],
 ) -> dg.SensorResult:
     """New or changed files -> partitions added and ``build_dataset`` runs requested, one per
     batch of up to 500 files; deleted files -> partitions removed and the dataset rebuilt.
@@ -27,10 +30,7 @@ def cad_drop_folder_sensor(
     content hashes, so a file touched but not changed is not encoded again.
     """
     cursor = _load(context.cursor)
-    seen = {
-        f.partition_key: [f.size_bytes, f.mtime_ns]
-        for f in discover_cad_files(settings.source_roots(), settings.follow_external_symlinks)
-    }
+    seen = {f.partition_key: [f.size_bytes, f.mtime_ns] for f in gather_files(cad_pipeline, settings)}
     stable = {key: stat for key, stat in seen.items() if cursor["seen"].get(key) == stat}
     changed = sorted(key for key, stat in stable.items() if cursor["requested"].get(key) != stat)
     existing = set(context.instance.get_dynamic_partitions(cad_file_partitions.name))

@@ -1,10 +1,10 @@
-"""One CAD file -> one per-file store, as a task for the worker pool.
+"""One CAD file -> one per-file store, as a task for the worker pool: the request, the plan of
+which files need it, and the worker function that runs a pipeline's encoders.
 
-This package joins the geometry layer (which reads and encodes) to the storage layer (which
-writes). Importing it does not load the CAD kernel: only :mod:`cad_assets.encoding.task`,
-which runs inside the workers, does.
+This package joins the user's and built-in encoders to the storage layer. Importing it does
+not load the CAD kernel: only the worker function does, when an encoder reads CAD models.
 """
 
-from cad_assets.encoding.request import ENCODE_TASK, EncodeRequest, encoding_version
+from cad_assets.encoding.request import ENCODE_TASK, CadFile, EncodeRequest, SkippedFile
 
-__all__ = ["ENCODE_TASK", "EncodeRequest", "encoding_version"]
+__all__ = ["ENCODE_TASK", "CadFile", "EncodeRequest", "SkippedFile"]

@@ -1,37 +1,52 @@
-"""What the pipeline asks a worker to do for one file."""
+"""What the pipeline asks a worker to do for one file, and what a worker may answer."""
 
-import hashlib
-import json
-from dataclasses import dataclass, field
-
-from cad_assets.encoding.schema import dataset_schema
-from cad_assets.geometry.version import ENCODER_VERSION
+from dataclasses import dataclass
 
 #: The worker-side function, named for :func:`cad_assets.workers.run_isolated`.
 ENCODE_TASK = "cad_assets.encoding.task:encode_to_store"
 
 
 @dataclass(frozen=True)
-class EncodeRequest:
-    """Encode the file at ``path`` (content ``sha256``) into a store at ``store_path``.
-
-    ``options`` is plain JSON: the fields of :class:`cad_assets.geometry.EncodeOptions`, plus
-    the label options of :mod:`cad_assets.labels.attach` (``face_labels``).
-    """
+class CadFile:
+    """The ``cad_file`` injected into encoders: one row of ``cad_files``."""
 
     partition_key: str
     path: str
     sha256: str
-    store_path: str
-    options: dict = field(default_factory=dict)
+    format: str
+    source_root: str = ""
+    relative_path: str = ""
 
 
-def encoding_version(options: dict) -> str:
-    """Version of what an encoding holds: the encoder's version plus a hash of the options it
-    ran with and of the dataset schema they give.
+@dataclass(frozen=True)
+class EncodeRequest:
+    """Run ``encoders`` on ``file`` and write the store at ``store_path``.
 
-    Part of every store's name and of the asset's code version, so changing any of them marks
-    the existing encodings stale.
+    ``encoders`` holds ``(name, "module:function", options JSON)`` per encoder, in order
+    (:attr:`cad_assets.flow.Pipeline.encoder_references`); ``version`` is the pipeline's.
     """
-    payload = json.dumps([options, dataset_schema(options).fingerprint()], sort_keys=True)
-    return f"{ENCODER_VERSION}-{hashlib.sha256(payload.encode()).hexdigest()[:8]}"
+
+    file: CadFile
+    store_path: str
+    version: str
+    encoders: tuple[tuple[str, str, str], ...]
+
+    @property
+    def partition_key(self) -> str:
+        return self.file.partition_key
+
+    @property
+    def path(self) -> str:
+        return self.file.path
+
+    @property
+    def sha256(self) -> str:
+        return self.file.sha256
+
+
+@dataclass(frozen=True)
+class SkippedFile:
+    """An encoder chose to leave the file out (it returned ``SKIP``, or saved nothing)."""
+
+    task: str
+    reason: str

@@ -1,36 +1,93 @@
-"""Runs inside a worker process: read one CAD file, encode it, write its store."""
+"""Runs inside a worker process: read one CAD file once, run every encoder on it, write its store.
 
+Imports the CAD kernel only when an encoder asks for ``cad_model`` or ``cad_loader``.
+"""
+
+import dataclasses
 import os
 import time
+import traceback
+from functools import lru_cache
 from pathlib import Path
 
-from cad_assets.encoding.request import EncodeRequest, encoding_version
-from cad_assets.encoding.schema import dataset_schema
-from cad_assets.geometry import EncodeOptions, encode_file
-from cad_assets.labels import geometry_options, with_face_labels
-from cad_assets.schema import validate_groups
+from cad_assets.encoding.request import EncodeRequest, SkippedFile
+from cad_assets.flow.checks import combine_schemas, resolve_task
+from cad_assets.flow.pipeline import PIPELINE_METADATA
+from cad_assets.flow.storage import FileStorage
+from cad_assets.flow.tasks import EncoderTask, Skip
+from cad_assets.schema import Schema, validate_groups
 from cad_assets.storage import write_file_store
+from cad_assets.workers import TaskFailure
+
+_KERNEL_INPUTS = {"cad_model", "cad_loader"}
 
 
-def encode_to_store(request: EncodeRequest) -> dict:
-    """Encode ``request.path`` and write its store; return the file-level metadata stored.
+def encode_to_store(request: EncodeRequest) -> dict | SkippedFile | TaskFailure:
+    """Encode ``request.file`` with its encoders and write its store.
 
-    Raises whatever reading or encoding raises (a :class:`cad_assets.geometry.CadReadError`
-    for files that are not usable CAD, a :class:`cad_assets.labels.LabelError` for a label
-    file that does not fit); the pool reports it for this file only.
+    Returns the file-level metadata stored; a :class:`SkippedFile` when an encoder skips the
+    file; a :class:`TaskFailure` naming the encoder that raised. Reading errors (a
+    :class:`cad_assets.geometry.CadReadError` for files that are not usable CAD) are raised,
+    and the pool reports them for this file only.
     """
     started = time.perf_counter()
-    encoding = encode_file(request.path, EncodeOptions(**geometry_options(request.options)))
-    encoding = with_face_labels(encoding, request.path, request.options)
-    validate_groups(dataset_schema(request.options), encoding.groups)
-    metadata = {
-        **encoding.metadata,
+    tasks, schema = _encoders(request.encoders)
+    loader = _loader() if any(_KERNEL_INPUTS & set(t.inputs) for t in tasks) else None
+    injected = {"cad_file": request.file, "cad_loader": loader}
+    if loader is not None:
+        injected["cad_model"] = loader.load(request.path)
+    groups, metadata = {}, {}
+    try:
+        for task in tasks:
+            storage = FileStorage(task.name, task.declared_schema())
+            arguments = {**injected, "storage": storage, "options": task.options}
+            try:
+                result = task.function(**{name: arguments[name] for name in task.inputs})
+            except Exception as error:  # noqa: BLE001 - a user's error fails this file only
+                return _failure(task, error)
+            if isinstance(result, Skip) or (result is None and storage.is_empty):
+                return SkippedFile(task.name, getattr(result, "reason", "") or "saved nothing")
+            for group, arrays in storage.groups.items():
+                groups.setdefault(group, {}).update(arrays)
+            metadata.update(storage.metadata)
+    finally:
+        if loader is not None:
+            loader.forget()
+    validate_groups(schema, groups)
+    metadata |= {
         "partition_key": request.partition_key,
         "source_path": request.path,
         "sha256": request.sha256,
-        "encoding_version": encoding_version(request.options),
+        "encoding_version": request.version,
         "encode_seconds": time.perf_counter() - started,
         "worker_pid": os.getpid(),
     }
-    write_file_store(Path(request.store_path), encoding.groups, metadata)
+    write_file_store(Path(request.store_path), groups, metadata)
     return metadata
+
+
+def _failure(task: EncoderTask, error: Exception) -> TaskFailure:
+    return TaskFailure(
+        type(error).__name__,
+        f"in encoder {task.name!r}: {error or repr(error)}",
+        traceback.format_exc(),
+        os.getpid(),
+        task=task.name,
+    )
+
+
+@lru_cache(maxsize=4)
+def _encoders(references: tuple[tuple[str, str, str], ...]) -> tuple[list[EncoderTask], Schema]:
+    tasks = [
+        dataclasses.replace(resolve_task(reference), name=name, options_json=options)
+        for name, reference, options in references
+    ]
+    return tasks, combine_schemas(tasks, PIPELINE_METADATA)
+
+
+@lru_cache(maxsize=1)
+def _loader():
+    # One per worker process: the kernel loads here, the first time a file needs it.
+    from cad_assets.geometry.model import CadLoader
+
+    return CadLoader()

@@ -80,5 +80,6 @@ def default_schema(options: EncodeOptions = EncodeOptions()) -> Schema:
     for name, description in FILE_METADATA.items():
         builder.define_file_metadata(name, "float" if "bbox" in name or "area" in name else "int",
                                      description)
+    builder.define_file_metadata("encoder_version", "str", "version of the B-rep encoder")
     builder.define_categorical_metadata("cad_format", "str", "file format: STEP, IGES or BREP")
     return builder.build()

@@ -12,22 +12,25 @@ from cad_assets.geometry.extended import face_pair_arrays
 from cad_assets.geometry.face_grid import uv_grids
 from cad_assets.geometry.faces import face_attributes, mass_properties, surface_types
 from cad_assets.geometry.graph import face_adjacency, neighbour_counts
-from cad_assets.geometry.indexing import index_shape
+from cad_assets.geometry.indexing import IndexedShape, index_shape
 from cad_assets.geometry.options import EncodeOptions
 from cad_assets.geometry.readers import format_of, read_cad_file
 from cad_assets.geometry.shape_encoding import ShapeEncoding
 from cad_assets.geometry.summary import summarize
 
 
-def encode_shape(shape: TopoDS_Shape, options: EncodeOptions = EncodeOptions()) -> ShapeEncoding:
+def encode_shape(
+    shape: TopoDS_Shape, options: EncodeOptions = EncodeOptions(), brep: IndexedShape | None = None
+) -> ShapeEncoding:
     """Encode a shape's faces, edges and topology as arrays.
 
     Groups: ``faces`` (one row per face), ``edges`` (per edge), ``graph`` (per directed
     adjacency pair), ``file`` (one row); ``coedges`` and ``face_pairs`` when switched on.
     Face and edge rows follow ``TopExp.MapShapes`` order. See each family's module for its
     arrays; NaN marks values that could not be evaluated, and the metadata counts why.
+    ``brep`` is the shape's index when the caller already has it (:attr:`CadModel.brep`).
     """
-    brep = index_shape(shape)
+    brep = brep or index_shape(shape)
     graph = face_adjacency(brep)
     areas, centroids = mass_properties(brep)
     convexity, dihedral_angles = edge_convexity(brep, options.convexity_tolerance_deg)

@@ -5,7 +5,12 @@ Pure Python (no CAD kernel, no Dagster). Only :func:`with_face_labels` may load 
 only for a ``.face_truth`` file, whose labels are indexed by STEP face names.
 """
 
-from cad_assets.labels.attach import FACE_LABEL_MODES, geometry_options, with_face_labels
+from cad_assets.labels.attach import (
+    FACE_LABEL_MODES,
+    face_labels_for,
+    geometry_options,
+    with_face_labels,
+)
 from cad_assets.labels.errors import LabelError
 from cad_assets.labels.face_labels import (
     FACE_LABEL_SUFFIXES,
@@ -34,6 +39,7 @@ __all__ = [
     "file_class_names",
     "find_face_label_file",
     "folder_label",
+    "face_labels_for",
     "geometry_options",
     "mfcad_face_label_rows",
     "read_face_labels",

@@ -42,23 +42,39 @@ def with_face_labels(
     ValueError
         If ``face_labels`` is not one of :data:`FACE_LABEL_MODES`.
     """
-    mode = options.get("face_labels", DEFAULT_FACE_LABELS)
+    labels, label_file = face_labels_for(
+        cad_path, len(encoding.groups["faces"]["area"]),
+        options.get("face_labels", DEFAULT_FACE_LABELS),
+    )
+    if labels is None:
+        return encoding
+    groups = {**encoding.groups, "faces": {**encoding.groups["faces"], "label": labels}}
+    return ShapeEncoding(groups, {**encoding.metadata, "face_label_file": label_file})
+
+
+def face_labels_for(
+    cad_path: str | PathLike, n_faces: int, mode: str = DEFAULT_FACE_LABELS
+) -> tuple[np.ndarray | None, str]:
+    """``((n_faces,) int32 labels, label file name)`` for the CAD file at ``cad_path``;
+    labels are ``None`` with ``mode="none"``, :data:`UNLABELLED` where there is no label file.
+
+    Raises
+    ------
+    LabelError, ValueError
+        As :func:`with_face_labels`.
+    """
     if mode not in FACE_LABEL_MODES:
         raise ValueError(f"face_labels must be one of {FACE_LABEL_MODES}, got {mode!r}")
     if mode == "none":
-        return encoding
+        return None, ""
     cad_path = Path(cad_path)
     label_path = find_face_label_file(cad_path)
-    n_faces = len(encoding.groups["faces"]["area"])
     if label_path is not None:
         labels = read_face_labels(label_path, n_faces, lambda: _step_face_names(cad_path))
-    elif mode == "required":
+        return labels, label_path.name
+    if mode == "required":
         raise LabelError(f"{cad_path.name} has no label file ({cad_path.stem}.face_truth or .seg)")
-    else:
-        labels = np.full(n_faces, UNLABELLED, dtype=np.int32)
-    groups = {**encoding.groups, "faces": {**encoding.groups["faces"], "label": labels}}
-    metadata = {**encoding.metadata, "face_label_file": label_path.name if label_path else ""}
-    return ShapeEncoding(groups, metadata)
+    return np.full(n_faces, UNLABELLED, dtype=np.int32), ""
 
 
 def _step_face_names(cad_path: Path) -> list[str]:

@@ -4,6 +4,7 @@ Knows nothing of OpenCascade or Dagster.
 """
 
 from cad_assets.sources.discovery import CAD_FORMATS, DiscoveredFile, discover_cad_files
+from cad_assets.sources.gathered import as_discovered
 from cad_assets.sources.hashing import hash_files, sha256_of
 from cad_assets.sources.partition_keys import (
     partition_key,
@@ -15,6 +16,7 @@ from cad_assets.sources.partition_keys import (
 __all__ = [
     "CAD_FORMATS",
     "DiscoveredFile",
+    "as_discovered",
     "discover_cad_files",
     "hash_files",
     "partition_key",

@@ -38,27 +38,32 @@ class PoolSettings:
 
 @dataclass(frozen=True)
 class TaskFailure:
-    """Why one item failed: an exception in the task, a worker crash, a timeout or the memory limit."""
+    """Why one item failed: an exception in the task, a worker crash, a timeout or the memory
+    limit. ``task`` names the part of the item's work that failed, when the task says."""
 
     error_type: str
     message: str
     traceback: str = ""
     worker_pid: int | None = None
+    task: str = ""
 
 
-def run_isolated(task: str, items: Sequence[Any], settings: PoolSettings) -> Iterator[tuple[int, Any]]:
+def run_isolated(
+    task: str, items: Sequence[Any], settings: PoolSettings, preload: Sequence[str] = ()
+) -> Iterator[tuple[int, Any]]:
     """Yield ``(index, result)`` for every item as it completes, ``result`` being what the task
     returned for it or a :class:`TaskFailure`.
 
     ``task`` names a module-level function as ``"package.module:function"``. Only the workers
     import that module, so the caller never loads the CAD kernel nor parses an untrusted file.
+    ``preload`` names more modules the workers' forkserver imports once (heavy libraries).
     """
     if settings.workers == 0:
         for index, item in enumerate(items):
             yield index, _guarded(task, item)
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([task.partition(":")[0]])
+    context.set_forkserver_preload([task.partition(":")[0], *preload])
     with ProcessPool(
         max_workers=settings.workers,
         max_tasks=settings.tasks_per_worker,

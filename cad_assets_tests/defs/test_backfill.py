@@ -5,7 +5,7 @@ import shutil
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from cad_assets.definitions import build_definitions
+from cad_assets.defs.definitions import build_definitions
 
 ENCODINGS = dg.AssetKey("cad_encodings")
 
@@ -15,7 +15,7 @@ def test_backfill_range_materializes_good_partitions_and_observes_bad(
 ):
     shutil.copyfile(sorted((shared_cad / "mfcad").glob("*.step"))[0], drop_folder / "a.step")
     (drop_folder / "b.step").write_bytes(b"")
-    defs = build_definitions(settings)
+    defs = build_definitions(settings=settings)
     defs.resolve_job_def("build_dataset").execute_in_process(instance=instance)
     assert instance.get_materialized_partitions(ENCODINGS) == {"drop/a.step"}
 

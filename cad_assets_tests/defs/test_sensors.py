@@ -3,6 +3,7 @@ import os
 import dagster as dg
 import pytest
 
+from cad_assets.builtin import default_pipeline
 from cad_assets.defs import sensors
 from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.sensors import cad_drop_folder_sensor
@@ -10,7 +11,7 @@ from cad_assets.defs.sensors import cad_drop_folder_sensor
 
 def _tick(instance, settings, cursor):
     context = dg.build_sensor_context(
-        instance=instance, cursor=cursor, resources={"settings": settings}
+        instance=instance, cursor=cursor, resources={"settings": settings, "cad_pipeline": default_pipeline()}
     )
     result = cad_drop_folder_sensor(context)
     # Apply what the daemon would apply, so the next tick sees the partitions.

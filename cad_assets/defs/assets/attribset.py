@@ -3,13 +3,13 @@
 import dagster as dg
 import pandas as pd
 
-from cad_assets.defs.assets.encodings import DATASET_SCHEMA
+from cad_assets.flow import Pipeline
 
 COLUMNS = ["field", "code", "name", "description"]
 
 
 @dg.asset(io_manager_key="table_io_manager", group_name="cad")
-def cad_attribset(cad_infoset: pd.DataFrame) -> pd.DataFrame:
+def cad_attribset(cad_pipeline: dg.ResourceParam[Pipeline], cad_infoset: pd.DataFrame) -> pd.DataFrame:
     """Categorical metadata, one row per (field, code), as the schema routes it:
 
     - categorical arrays, e.g. ``faces/surface_type`` 0 = ``plane``, ``faces/label`` 15 =
@@ -20,10 +20,10 @@ def cad_attribset(cad_infoset: pd.DataFrame) -> pd.DataFrame:
     """
     rows = [
         {"field": field, "code": code, "name": name, "description": description}
-        for field, spec in DATASET_SCHEMA.categorical_arrays().items()
+        for field, spec in cad_pipeline.schema.categorical_arrays().items()
         for code, name, description in spec.categories
     ]
-    for spec in DATASET_SCHEMA.metadata:
+    for spec in cad_pipeline.schema.metadata:
         if spec.routing == "categorical" and spec.name in cad_infoset:
             values = sorted(cad_infoset[spec.name].dropna().unique())
             rows += [

@@ -5,13 +5,10 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from cad_assets.defs.assets.encodings import DATASET_SCHEMA, ENCODING_VERSION
 from cad_assets.defs.resources import CadPipelineSettings
+from cad_assets.flow import Pipeline
 from cad_assets.labels import UNLABELLED, LabelVocabulary, file_class_names
 from cad_assets.storage import EncodingArtifact, open_file_store
-
-#: Per-file metadata copied from each store into the infoset: what the schema routes there.
-STORE_METADATA_COLUMNS = [m.name for m in DATASET_SCHEMA.metadata]
 
 
 @dg.asset(
@@ -23,6 +20,7 @@ STORE_METADATA_COLUMNS = [m.name for m in DATASET_SCHEMA.metadata]
 )
 def cad_infoset(
     settings: CadPipelineSettings,
+    cad_pipeline: dg.ResourceParam[Pipeline],
     cad_files: pd.DataFrame,
     cad_encodings: dict[str, list[EncodingArtifact]],
 ) -> pd.DataFrame:
@@ -31,9 +29,12 @@ def cad_infoset(
     box, encode seconds, ...), for every current file with a store of its current content and
     encoder version. Ordered by partition key. With ``settings.file_labels``, also each file's
     class: ``label_name`` and ``label`` (codes numbering the sorted names; -1 = not labelled)."""
+    # Per-file metadata copied from each store: every field the schema declares.
+    metadata_columns = [m.name for m in cad_pipeline.schema.metadata]
     rows = []
     for file in cad_files.itertuples(index=False):
-        store = _current_store(cad_encodings.get(file.partition_key, []), file.sha256)
+        artifacts = cad_encodings.get(file.partition_key, [])
+        store = _current_store(artifacts, file.sha256, cad_pipeline.version)
         if store is None:
             continue
         with open_file_store(store.path) as stored:
@@ -42,12 +43,12 @@ def cad_infoset(
             {
                 "file_id": len(rows),
                 **file._asdict(),
-                **{column: metadata.get(column) for column in STORE_METADATA_COLUMNS},
+                **{column: metadata.get(column) for column in metadata_columns},
                 "store_path": str(store.path),
             }
         )
     infoset = pd.DataFrame(
-        rows, columns=["file_id", *cad_files.columns, *STORE_METADATA_COLUMNS, "store_path"]
+        rows, columns=["file_id", *cad_files.columns, *metadata_columns, "store_path"]
     )
     if settings.file_labels:
         infoset = _with_class_labels(infoset, settings.file_labels)
@@ -69,7 +70,7 @@ def _with_class_labels(infoset: pd.DataFrame, source: str) -> pd.DataFrame:
     return infoset.assign(label_name=names, label=pd.Series(codes, dtype="int32"))
 
 
-def _current_store(stores: list[EncodingArtifact], sha256: str | None) -> EncodingArtifact | None:
-    return next(
-        (s for s in stores if s.sha256 == sha256 and s.version == ENCODING_VERSION), None
-    )
+def _current_store(
+    stores: list[EncodingArtifact], sha256: str | None, version: str
+) -> EncodingArtifact | None:
+    return next((s for s in stores if s.sha256 == sha256 and s.version == version), None)

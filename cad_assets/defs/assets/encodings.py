@@ -13,7 +13,6 @@ files from the plan; backfills of ``cad_encodings`` encode exactly their partiti
 """
 
 import itertools
-import json
 import os
 import time
 from pathlib import Path
@@ -25,23 +24,14 @@ from pydantic import Field
 from cad_assets.defs.io_managers import EncodingsIOManager
 from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.resources import CadPipelineSettings
-from cad_assets.encoding import ENCODE_TASK, EncodeRequest, encoding_version
+from cad_assets.encoding import ENCODE_TASK, EncodeRequest, SkippedFile
 from cad_assets.encoding.plan import current_errors, plan_encoding
-from cad_assets.encoding.schema import dataset_schema
+from cad_assets.flow import Pipeline
 from cad_assets.storage import EncodingsLayout, open_file_store
 from cad_assets.workers import TaskFailure, run_isolated
 
 ENCODINGS = dg.AssetKey("cad_encodings")
 ERRORS = dg.AssetKey("cad_errors")
-# The default feature set, plus per-face labels from label files beside the CAD files (faces
-# of files without one are labelled -1, so every store has the same arrays). Operators change
-# it without code: CAD_ASSETS_ENCODER_OPTIONS='{"face_grid_u": 20, "face_grid_v": 20}'.
-ENCODE_OPTIONS: dict = {
-    "face_labels": "auto",
-    **json.loads(os.environ.get("CAD_ASSETS_ENCODER_OPTIONS") or "{}"),
-}
-DATASET_SCHEMA = dataset_schema(ENCODE_OPTIONS)  # also rejects unknown or invalid options
-ENCODING_VERSION = encoding_version(ENCODE_OPTIONS)
 
 
 class EncodeConfig(dg.Config):
@@ -49,66 +39,80 @@ class EncodeConfig(dg.Config):
         default=[], description="Encode exactly these files (default: every file that needs it)"
     )
     retry_failed: bool = Field(
-        default=False, description="Also retry files that failed before with the same content"
+        default=False, description="Also retry files that failed or were skipped before"
     )
 
 
-@dg.multi_asset(
-    specs=[
-        dg.AssetSpec(
-            ENCODINGS,
-            partitions_def=cad_file_partitions,
-            skippable=True,
-            deps=["cad_files"],
-            code_version=ENCODING_VERSION,
-            description="Per-file Zarr store of B-rep features, one partition per CAD file.",
-            group_name="cad",
-        ).with_io_manager_key("encodings_io_manager"),
-        dg.AssetSpec(
-            ERRORS,
-            deps=["cad_files", ENCODINGS],
-            description="Error table: every current file whose encoding failed, and why.",
-            group_name="cad",
-        ).with_io_manager_key("table_io_manager"),
-    ],
-    ins={"cad_files": dg.AssetIn()},
-    can_subset=True,
-    backfill_policy=dg.BackfillPolicy.single_run(),
-)
-def encode_cad_files(
-    context: dg.AssetExecutionContext,
-    config: EncodeConfig,
-    settings: CadPipelineSettings,
-    encodings_io_manager: dg.ResourceParam[EncodingsIOManager],
-    cad_files: pd.DataFrame,
-):
-    layout = encodings_io_manager.layout
+def build_encode_assets(pipeline: Pipeline) -> dg.AssetsDefinition:
+    """The step that runs ``pipeline``'s encoders; its version is ``cad_encodings``' code
+    version, so changing an encoder's declared version marks exactly the encodings stale."""
+    encoders = ", ".join(t.name for t in pipeline.encoders)
+
+    @dg.multi_asset(
+        name="encode_cad_files",
+        specs=[
+            dg.AssetSpec(
+                ENCODINGS,
+                partitions_def=cad_file_partitions,
+                skippable=True,
+                deps=["cad_files"],
+                code_version=pipeline.version,
+                description=f"Per-file Zarr store, one partition per CAD file. Encoders: {encoders}.",
+                metadata={"encoders": encoders},
+                group_name="cad",
+            ).with_io_manager_key("encodings_io_manager"),
+            dg.AssetSpec(
+                ERRORS,
+                deps=["cad_files", ENCODINGS],
+                description="Error table: every current file whose encoding failed, and why.",
+                group_name="cad",
+            ).with_io_manager_key("table_io_manager"),
+        ],
+        ins={"cad_files": dg.AssetIn()},
+        can_subset=True,
+        backfill_policy=dg.BackfillPolicy.single_run(),
+    )
+    def encode_cad_files(
+        context: dg.AssetExecutionContext,
+        config: EncodeConfig,
+        settings: CadPipelineSettings,
+        encodings_io_manager: dg.ResourceParam[EncodingsIOManager],
+        cad_files: pd.DataFrame,
+    ):
+        yield from _encode_step(context, config, settings, encodings_io_manager.layout, pipeline,
+                                cad_files)
+
+    return encode_cad_files
+
+
+def _encode_step(context, config, settings, layout, pipeline: Pipeline, cad_files: pd.DataFrame):
     # Partitions chosen in the UI or a backfill are re-encoded even when up to date.
     backfill = ENCODINGS in context.selected_asset_keys
     plan = plan_encoding(
         cad_files,
         layout,
-        ENCODING_VERSION,
-        ENCODE_OPTIONS,
+        pipeline.version,
+        pipeline.encoder_references,
         only_keys=context.partition_keys if backfill else config.partition_keys or None,
         force=backfill,
         retry_failed=config.retry_failed,
     )
     context.log.info(
         f"{len(plan.requests)} files to encode, {len(plan.up_to_date)} up to date, "
-        f"{len(plan.known_failures)} known failures left alone"
+        f"{len(plan.known_failures)} failed or skipped before, left alone"
     )
-    _materialize_unrecorded(context, layout, cad_files, plan.up_to_date)
-    failed = _encode_and_record(context, plan.requests, settings, layout)
+    _materialize_unrecorded(context, layout, cad_files, plan.up_to_date, pipeline.version)
+    failed, skipped = _encode_and_record(context, plan.requests, settings, layout, pipeline)
 
     if ERRORS in context.selected_asset_keys:
-        errors = current_errors(cad_files, layout, ENCODING_VERSION)
+        errors = current_errors(cad_files, layout, pipeline.version)
         yield dg.Output(
             errors,
             output_name=ERRORS.path[-1],
             metadata={
-                "encoded_this_run": len(plan.requests) - failed,
+                "encoded_this_run": len(plan.requests) - failed - skipped,
                 "failed_this_run": failed,
+                "skipped_this_run": skipped,
                 "by_error_type": dg.MetadataValue.json(errors["error_type"].value_counts().to_dict()),
             },
         )
@@ -124,9 +128,10 @@ def _encode_and_record(
     requests: list[EncodeRequest],
     settings: CadPipelineSettings,
     layout: EncodingsLayout,
-) -> int:
+    pipeline: Pipeline,
+) -> tuple[int, int]:
     """Encode ``requests`` in the worker pool and record each file's outcome as soon as it is
-    known (a killed run keeps what it finished); return how many failed."""
+    known (a killed run keeps what it finished); return how many failed and were skipped."""
     size = {r.partition_key: _size(r.path) for r in requests}
     limit = settings.max_file_mb * 1024 * 1024
     outcomes = [
@@ -139,29 +144,36 @@ def _encode_and_record(
     runnable = sorted(
         (r for r in requests if size[r.partition_key] <= limit), key=lambda r: -size[r.partition_key]
     )
-    results = run_isolated(ENCODE_TASK, runnable, settings.pool_settings())
+    pool = settings.pool_settings(in_process=pipeline.debug)
+    results = run_isolated(ENCODE_TASK, runnable, pool, preload=pipeline.worker_preload)
     outcomes = itertools.chain(outcomes, ((runnable[index], result) for index, result in results))
-    failed = 0
+    failed = skipped = 0
     for request, result in outcomes:
         if isinstance(result, TaskFailure):
             failed += 1
-            _record_failure(context, layout, request, result)
+            _record_unencoded(context, layout, request, "failed", vars(result))
+        elif isinstance(result, SkippedFile):
+            skipped += 1
+            _record_unencoded(context, layout, request, "skipped",
+                              {"error_type": "Skipped", "task": result.task, "message": result.reason})
         else:
             _record_success(context, layout, request, result)
-    return failed
+    return failed, skipped
 
 
-def _record_failure(context, layout: EncodingsLayout, request: EncodeRequest, failure: TaskFailure):
-    """The partition stays unmaterialized; an observation and a failure record say why."""
-    record = {**vars(failure), "partition_key": request.partition_key, "path": request.path,
-              "sha256": request.sha256, "failed_at": time.time()}
-    layout.write_failure(request.partition_key, request.sha256, ENCODING_VERSION, record)
+def _record_unencoded(context, layout: EncodingsLayout, request: EncodeRequest, status: str,
+                      outcome: dict):
+    """The partition stays unmaterialized; an observation and a record say why (a failure, or
+    an encoder that skipped the file)."""
+    record = {**outcome, "status": status, "partition_key": request.partition_key,
+              "path": request.path, "sha256": request.sha256, "failed_at": time.time()}
+    layout.write_failure(request.partition_key, request.sha256, request.version, record)
+    shown = ("error_type", "task", "message", "worker_pid")
     context.log_event(
         dg.AssetObservation(
             ENCODINGS,
             partition=request.partition_key,
-            metadata={"status": "failed", "error_type": failure.error_type,
-                      "message": failure.message, "worker_pid": failure.worker_pid},
+            metadata={"status": status, **{k: outcome[k] for k in shown if outcome.get(k)}},
         )
     )
 
@@ -172,13 +184,15 @@ def _record_success(context, layout: EncodingsLayout, request: EncodeRequest, st
     context.log_event(_materialization(request.partition_key, request.store_path, stored))
 
 
-def _materialize_unrecorded(context, layout: EncodingsLayout, files: pd.DataFrame, keys: list[str]):
+def _materialize_unrecorded(
+    context, layout: EncodingsLayout, files: pd.DataFrame, keys: list[str], version: str
+):
     """Record stores that exist but were never recorded in this Dagster instance: a run killed
     between writing a store and logging it, or outputs kept while the instance was replaced."""
     recorded = context.instance.get_materialized_partitions(ENCODINGS)
     sha_of = dict(zip(files["partition_key"], files["sha256"]))
     for key in sorted(set(keys) - recorded):
-        store = layout.store_path(key, sha_of[key], ENCODING_VERSION)
+        store = layout.store_path(key, sha_of[key], version)
         with open_file_store(store) as stored:
             context.log_event(_materialization(key, str(store), stored.metadata))
 

@@ -8,7 +8,8 @@ import pandas as pd
 from cad_assets.defs.io_managers import EncodingsIOManager, table_path
 from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.resources import CadPipelineSettings
-from cad_assets.sources import DiscoveredFile, discover_cad_files, hash_files
+from cad_assets.flow import Pipeline
+from cad_assets.sources import DiscoveredFile, as_discovered, hash_files
 from cad_assets.storage import read_table
 
 DISCOVERED_COLUMNS = [field.name for field in dataclasses.fields(DiscoveredFile)]
@@ -18,12 +19,14 @@ DISCOVERED_COLUMNS = [field.name for field in dataclasses.fields(DiscoveredFile)
 def cad_files(
     context: dg.AssetExecutionContext,
     settings: CadPipelineSettings,
+    cad_pipeline: dg.ResourceParam[Pipeline],
     encodings_io_manager: dg.ResourceParam[EncodingsIOManager],
 ) -> pd.DataFrame:
-    """Discover CAD files (recursive; .step .stp .iges .igs .brep, any case) with their size,
-    mtime and SHA-256, and keep the ``cad_file`` partitions in step: one per file, added for new
-    files, removed (with their encodings) for deleted ones."""
-    found = discover_cad_files(settings.source_roots(), settings.follow_external_symlinks)
+    """The CAD files the pipeline's gather task finds (by default: recursive discovery of
+    .step .stp .iges .igs .brep, any case) with their size, mtime and SHA-256, and keep the
+    ``cad_file`` partitions in step: one per file, added for new files, removed (with their
+    encodings) for deleted ones."""
+    found = gather_files(cad_pipeline, settings)
     table = pd.DataFrame([dataclasses.asdict(f) for f in found], columns=DISCOVERED_COLUMNS)
     table["sha256"] = hash_files(found, _previous_hashes(context, settings))
 
@@ -40,6 +43,12 @@ def cad_files(
         }
     )
     return table
+
+
+def gather_files(pipeline: Pipeline, settings: CadPipelineSettings) -> list[DiscoveredFile]:
+    """Run the pipeline's gather task over the configured source folders."""
+    roots = settings.source_roots()
+    return as_discovered(pipeline.gather.gather(roots, settings), roots)
 
 
 def sync_file_partitions(instance: dg.DagsterInstance, keys: set[str]) -> tuple[list[str], list[str]]:
