@@ -46,13 +46,15 @@ class CadPipelineSettings(dg.ConfigurableResource):
     )
 
     @classmethod
-    def from_env(cls) -> "CadPipelineSettings":
+    def from_env(cls, **defaults) -> "CadPipelineSettings":
+        """Settings from the ``CAD_ASSETS_*`` variables; ``defaults`` (a project's own, e.g.
+        its sample folder) apply where a variable is not set."""
         overrides = {
             field: os.environ[variable]
             for field, variable in _ENVIRONMENT.items()
             if os.environ.get(variable)
         }
-        return cls(**overrides)
+        return cls(**{**defaults, **overrides})
 
     def source_roots(self) -> list[Path]:
         return [Path(part).expanduser() for part in self.sources.split(os.pathsep) if part]

@@ -13,6 +13,7 @@ import importlib
 import multiprocessing
 import os
 import signal
+import sys
 import traceback
 from collections.abc import Iterator, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -68,7 +69,7 @@ def run_isolated(
         max_workers=settings.workers,
         max_tasks=settings.tasks_per_worker,
         initializer=_init_worker,
-        initargs=(settings.memory_limit_mb,),
+        initargs=(settings.memory_limit_mb, list(sys.path)),
         context=context,
     ) as pool:
         futures = {
@@ -79,7 +80,10 @@ def run_isolated(
             yield futures[future], _outcome(future, settings)
 
 
-def _init_worker(memory_limit_mb: int | None) -> None:
+def _init_worker(memory_limit_mb: int | None, sys_path: list[str]) -> None:
+    # The forkserver keeps the import path it started with; a caller that has since added a
+    # project folder (a workspace's working_directory) must still find its modules.
+    sys.path[:] = sys_path
     mute_stdout()
     if memory_limit_mb:
         limit_worker_memory(memory_limit_mb)

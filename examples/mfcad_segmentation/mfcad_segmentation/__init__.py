@@ -1,0 +1,1 @@
+"""Machining-feature face segmentation on MFCAD: per-face labels and per-class statistics."""
