@@ -1,6 +1,9 @@
 """``cad-assets``: small command-line helpers around the pipeline's outputs.
 
 ``cad-assets describe`` prints where the dataset is and what it holds, from the run summary.
+``toc``, ``file``, ``query`` and ``hist`` look into the dataset (see ``cad-assets <command> -h``).
+``graph`` prints the asset graph of a code location as Mermaid (or Graphviz) text.
+Every command reads the output folder of ``CAD_ASSETS_OUTPUT`` unless given ``--output``.
 """
 
 import argparse
@@ -8,8 +11,12 @@ import json
 import sys
 from pathlib import Path
 
-from cad_assets.defs.resources import CadPipelineSettings
+from cad_assets.explore import Explorer
+from cad_assets.explore.render import render_file, render_histogram, render_table, render_toc
 from cad_assets.storage import open_dataset
+
+#: Columns ``query`` prints by default.
+QUERY_COLUMNS = "file_id,partition_key,matching_rows,rows"
 
 
 def describe(summary_path: Path) -> str:
@@ -36,16 +43,115 @@ def describe(summary_path: Path) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="cad-assets", description=__doc__)
+def _settings():
+    # Imported here: the settings resource imports Dagster, which --output does not need.
+    from cad_assets.defs.resources import CadPipelineSettings
+
+    return CadPipelineSettings.from_env()
+
+
+def _toc(explorer: Explorer, args) -> str:
+    return render_toc(explorer.toc(), str(args.output))
+
+
+def _file(explorer: Explorer, args) -> str:
+    file_id = explorer.file_id(args.key)
+    groups = args.group or [name for name, _ in sorted(explorer.dataset.groups())]
+    rows = {group: explorer.file_rows(file_id, group) for group in groups}
+    info = explorer.files.info(file_id) if explorer.infoset is not None else None
+    return render_file(info, rows, head=args.head)
+
+
+def _query(explorer: Explorer, args) -> str:
+    found = explorer.query(*args.conditions, min_rows=args.min_rows, every=args.every)
+    if args.paths:
+        return "\n".join(found["path"].astype(str))
+    columns = args.columns.split(",")
+    if args.columns == QUERY_COLUMNS:  # without an infoset there is no partition_key
+        columns = [column for column in columns if column in found.columns]
+    return render_table(found, columns, args.limit)
+
+
+def _hist(explorer: Explorer, args) -> str:
+    histogram = explorer.histogram(args.field, bins=args.bins, value_range=args.range,
+                                   discrete=True if args.discrete else None)
+    return render_histogram(histogram, list_files=args.files)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cad-assets", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     describe_parser = commands.add_parser("describe", help="what the last build produced")
     describe_parser.add_argument(
         "--summary", type=Path, default=None, help="summary.json (default: from CAD_ASSETS_OUTPUT)"
     )
-    args = parser.parse_args(argv)
-    summary = args.summary or CadPipelineSettings.from_env().summary_path
-    print(describe(summary))
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument("--output", type=Path, default=None,
+                        help="output folder, or its cad_dataset.zarr (default: CAD_ASSETS_OUTPUT)")
+
+    toc = commands.add_parser("toc", parents=[output], help="groups, arrays, shapes, sizes on disk")
+    toc.set_defaults(run=_toc)
+
+    file = commands.add_parser("file", parents=[output], help="all rows of one file")
+    file.add_argument("key", help="file id, partition key or path")
+    file.add_argument("--group", action="append", help="only this group (repeatable)")
+    file.add_argument("--head", type=int, default=5, help="values shown per array (0: none)")
+    file.set_defaults(run=_file)
+
+    query = commands.add_parser(
+        "query", parents=[output], help="files whose rows satisfy conditions",
+        description="Files meeting every CONDITION, 'field op value': field is group/array, "
+        "group/array[i] or an infoset column; op is == != < <= > >= or in (comma-separated "
+        "values); category names resolve through cad_attribset. Example: "
+        "cad-assets query 'faces/surface_type == torus' 'n_faces > 20'")
+    query.add_argument("conditions", nargs="+", metavar="CONDITION")
+    query.add_argument("--min-rows", type=int, default=1, help="least matching rows per file")
+    query.add_argument("--every", action="store_true", help="every row of the file must match")
+    query.add_argument("--columns", default=QUERY_COLUMNS, help="infoset columns to print")
+    query.add_argument("--limit", type=int, default=50, help="files printed (the count is total)")
+    query.add_argument("--paths", action="store_true", help="print only the paths, one a line")
+    query.set_defaults(run=_query)
+
+    hist = commands.add_parser("hist", parents=[output], help="histogram of an array or column")
+    hist.add_argument("field", help="group/array, group/array[i] or an infoset column")
+    hist.add_argument("--bins", type=int, default=10)
+    hist.add_argument("--range", type=float, nargs=2, metavar=("LOW", "HIGH"))
+    hist.add_argument("--discrete", action="store_true", help="one bin per distinct value")
+    hist.add_argument("--files", type=int, default=0, metavar="N", help="list N file ids per bin")
+    hist.set_defaults(run=_hist)
+
+    graph = commands.add_parser("graph", help="the asset graph as Mermaid or Graphviz text")
+    graph.add_argument("-m", "--module", default="cad_assets.definitions",
+                       help="module holding the Definitions (default: the built-in pipeline)")
+    graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    return parser
+
+
+def _graph(args) -> str:
+    # Dagster loads only for this command; the others stay light.
+    from cad_assets.defs.graph_export import load_definitions, to_dot, to_mermaid
+
+    defs = load_definitions(args.module)
+    return to_mermaid(defs) if args.format == "mermaid" else to_dot(defs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "describe":
+        print(describe(args.summary or _settings().summary_path))
+        return 0
+    if args.command == "graph":
+        sys.path.insert(0, "")  # a project module in the current folder, as `dagster -m` finds it
+        print(_graph(args))
+        return 0
+    args.output = args.output or _settings().output_path
+    try:
+        print(args.run(Explorer.open(args.output), args))
+    except (KeyError, ValueError, IndexError, FileNotFoundError) as error:
+        message = error.args[0] if isinstance(error, KeyError) and error.args else error
+        print(f"cad-assets {args.command}: {message}", file=sys.stderr)
+        return 1
     return 0
 
 
