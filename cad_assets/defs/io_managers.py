@@ -2,11 +2,14 @@
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
+from cad_assets.charts import dataset_charts
+from cad_assets.defs.metadata import png_metadata
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.storage import (
     EncodingArtifact,
@@ -99,17 +102,31 @@ class EncodingsIOManager(dg.ConfigurableIOManager):
         }
 
 
+@dataclass
+class DatasetContents:
+    """What ``cad_dataset`` hands its IO manager: the stores to merge, as ``(file_id, path)`` in
+    file-id order, and the tables its charts are drawn from."""
+
+    stores: Sequence[tuple[int, Path]]
+    infoset: pd.DataFrame
+    attribset: pd.DataFrame
+    errors: pd.DataFrame | None = None
+
+
 class DatasetIOManager(dg.ConfigurableIOManager):
     """The merged Zarr dataset at ``<output>/cad_dataset.zarr``.
 
-    The asset returns which per-file stores to merge, in file-id order; writing merges them into
-    a new version and publishes it with one atomic rename, so readers never see a partial merge.
+    Writing merges the stores into a new version and publishes it with one atomic rename, so
+    readers never see a partial merge; then the dataset's charts are drawn from the published
+    version and shown as metadata.
     """
 
     settings: dg.ResourceDependency[CadPipelineSettings]
 
-    def handle_output(self, context: dg.OutputContext, sources: Sequence[tuple[int, Path]]) -> None:
-        report = merge_file_stores(sources, self.settings.dataset_path)
+    def handle_output(self, context: dg.OutputContext, contents: DatasetContents) -> None:
+        report = merge_file_stores(contents.stores, self.settings.dataset_path)
+        charts = dataset_charts(open_dataset(report.version_path), contents.infoset, contents.attribset,
+                                contents.errors)
         context.add_output_metadata(
             {
                 "path": dg.MetadataValue.path(str(report.path)),
@@ -117,6 +134,7 @@ class DatasetIOManager(dg.ConfigurableIOManager):
                 "merge_seconds": round(report.seconds, 3),
                 "bytes_on_disk": report.bytes_on_disk,
                 **{f"rows/{group}": rows for group, rows in report.rows.items()},
+                **{f"chart/{name}": png_metadata(png, name) for name, png in charts.items()},
             }
         )
 

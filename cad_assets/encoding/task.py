@@ -36,7 +36,7 @@ def encode_to_store(request: EncodeRequest) -> dict | SkippedFile | TaskFailure:
     injected = {"cad_file": request.file, "cad_loader": loader}
     if loader is not None:
         injected["cad_model"] = loader.load(request.path)
-    groups, metadata = {}, {}
+    groups, metadata, files = {}, {}, {}
     try:
         for task in tasks:
             storage = FileStorage(task.name, task.declared_schema())
@@ -50,6 +50,7 @@ def encode_to_store(request: EncodeRequest) -> dict | SkippedFile | TaskFailure:
             for group, arrays in storage.groups.items():
                 groups.setdefault(group, {}).update(arrays)
             metadata.update(storage.metadata)
+            files.update(storage.files)
     finally:
         if loader is not None:
             loader.forget()
@@ -62,7 +63,7 @@ def encode_to_store(request: EncodeRequest) -> dict | SkippedFile | TaskFailure:
         "encode_seconds": time.perf_counter() - started,
         "worker_pid": os.getpid(),
     }
-    write_file_store(Path(request.store_path), groups, metadata)
+    write_file_store(Path(request.store_path), groups, metadata, files)
     return metadata
 
 

@@ -17,6 +17,7 @@ class FileStorage:
         self.encoder, self.schema = encoder, schema
         self.groups: dict[str, dict[str, np.ndarray]] = {}
         self.metadata: dict[str, int | float | str | bool] = {}
+        self.files: dict[str, bytes] = {}
 
     def save_data(self, path: str, values) -> None:
         """Save ``values`` as the array ``path`` (``"group/array"``), shaped as declared.
@@ -49,6 +50,13 @@ class FileStorage:
                                   "its schema does not declare")
         self.metadata[name] = value.item() if isinstance(value, np.generic) else value
 
+    def save_file(self, name: str, data: bytes) -> None:
+        """Keep a whole file (a preview image, say) in the file's store, beside the arrays;
+        it is not merged into the dataset. ``name`` is a plain file name."""
+        if not name or "/" in name or name.startswith("."):
+            raise ValueError(f"encoder {self.encoder!r}: {name!r} is not a plain file name")
+        self.files[name] = bytes(data)
+
     @property
     def is_empty(self) -> bool:
-        return not self.groups and not self.metadata
+        return not self.groups and not self.metadata and not self.files

@@ -32,10 +32,15 @@ _KERNEL_NAMES = {
     "read_cad_file": "cad_assets.geometry.readers",
     "encode_shape": "cad_assets.geometry.encode",
     "encode_file": "cad_assets.geometry.encode",
+    "render_preview": "cad_assets.geometry.preview",
+    "CadLoader": "cad_assets.geometry.model",
+    "CadModel": "cad_assets.geometry.model",
 }
 
 __all__ = [
     "ENCODER_VERSION",
+    "CadLoader",
+    "CadModel",
     "CadParseError",
     "CadReadError",
     "Convexity",
@@ -51,6 +56,7 @@ __all__ = [
     "encode_shape",
     "muted_stdout",
     "read_cad_file",
+    "render_preview",
 ]
 
 

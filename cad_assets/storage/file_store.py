@@ -7,6 +7,7 @@ Layout of a store (every array is one chunk: they are small)::
     faces/uv_grid      (F, 10, 10, 7) float32
     edges/length       (E,) float64
     ...
+    files/preview.png  whole files an encoder saved (not arrays; the merge leaves them out)
 
 Any zarr v3 reader opens it (``zarr.open_group(zarr.storage.ZipStore(path))``). Through zarr,
 reading a store of 14 arrays takes 15-20 ms, which adds up when a merge reads thousands of
@@ -33,9 +34,12 @@ from cad_assets.storage.zip_arrays import read_zip_array, write_zip_arrays
 
 #: Version of the layout above; readers refuse stores from a newer one.
 FORMAT_VERSION = 1
+FILES_PREFIX = "files/"
 
 
-def write_file_store(path: Path, groups: Groups, metadata: Mapping) -> None:
+def write_file_store(
+    path: Path, groups: Groups, metadata: Mapping, files: Mapping[str, bytes] | None = None
+) -> None:
     """Write the arrays and metadata of one file as a zipped Zarr v3 store at ``path``.
 
     Parameters
@@ -47,6 +51,8 @@ def write_file_store(path: Path, groups: Groups, metadata: Mapping) -> None:
         ``{"faces": {"area": (F,), "uv_grid": (F, 10, 10, 7)}, "file": {"bbox": (1, 6)}}``.
     metadata
         File-level facts; numpy scalars and arrays and paths are converted to JSON.
+    files
+        Whole files kept with the arrays, by name (e.g. ``{"preview.png": png_bytes}``).
 
     Raises
     ------
@@ -69,6 +75,10 @@ def write_file_store(path: Path, groups: Groups, metadata: Mapping) -> None:
     }
     with atomic_write_path(path) as temp:
         write_zip_arrays(temp, arrays, attributes)
+        if files:
+            with zipfile.ZipFile(temp, "a") as archive:
+                for name, data in files.items():
+                    archive.writestr(f"{FILES_PREFIX}{PurePath(name).name}", data)
 
 
 class FileStore:
@@ -112,6 +122,13 @@ class FileStore:
     def read_group(self, group: str) -> dict[str, np.ndarray]:
         """All arrays of ``group``, by name; each has ``row_counts[group]`` rows."""
         return {name: self.read(group, name) for name in self.schema[group]}
+
+    def read_file(self, name: str) -> bytes | None:
+        """A whole file saved with the arrays (see ``files`` of :func:`write_file_store`)."""
+        try:
+            return self._zip.read(FILES_PREFIX + name)
+        except KeyError:
+            return None
 
     def close(self) -> None:
         self._zip.close()

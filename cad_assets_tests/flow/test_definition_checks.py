@@ -95,6 +95,6 @@ def test_the_asset_graph_exports_to_mermaid_and_dot():
     for edge in ("cad_files --> cad_encodings", "cad_dataset --> uses_by_file",
                  "uses_by_file --> uses_summary", "cad_infoset --> uses_by_file"):
         assert edge in mermaid
-    assert "encoders: brep_features, face_labels, edge_uses" in mermaid
+    assert "encoders: brep_features, face_labels, preview, edge_uses" in mermaid
     assert "uses_by_file -> uses_summary;" in to_dot(defs)
     assert isinstance(defs, dg.Definitions)

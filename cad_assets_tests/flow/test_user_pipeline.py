@@ -11,7 +11,7 @@ import pytest
 from cad_assets.builtin import default_encoders
 from cad_assets.defs.definitions import build_definitions
 from cad_assets.defs.resources import CadPipelineSettings
-from cad_assets.storage import open_dataset, read_table
+from cad_assets.storage import open_dataset, open_file_store, read_table
 from cad_assets_tests.conftest import copy_files
 from cad_assets_tests.flow.user_tasks import edge_uses, summarise, uses_by_file
 
@@ -64,6 +64,18 @@ def test_user_tasks_add_arrays_errors_skips_and_dataset_assets(sources, tmp_path
     observed = {e.partition: e.asset_observation_data.asset_observation.metadata["status"].value
                 for e in result.get_asset_observation_events()}
     assert sorted(observed.values()) == ["failed", "skipped", "skipped"]
+
+    # Every encoded part has its preview in its store and on its partition in the UI.
+    pictures = {e.partition: e.materialization.metadata["preview"].value
+                for e in result.get_asset_materialization_events() if e.partition}
+    assert len(pictures) == 4
+    assert all(p.startswith("![") and "(data:image/png;base64,iVBOR" in p for p in pictures.values())
+    with open_file_store(infoset.loc[0, "store_path"]) as store:
+        assert store.read_file("preview.png").startswith(b"\x89PNG")
+    charts = [e for e in result.get_asset_materialization_events()
+              if e.asset_key.to_user_string() == "cad_dataset"][0].materialization.metadata
+    assert {"chart/faces_per_file", "chart/surface_types", "chart/face_labels",
+            "chart/errors"} <= set(charts)
 
     per_file = read_table(tmp_path / "tables" / "uses_by_file.parquet")
     assert per_file["file_id"].tolist() == infoset["file_id"].tolist()

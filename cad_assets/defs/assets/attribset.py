@@ -4,13 +4,20 @@ import dagster as dg
 import pandas as pd
 
 from cad_assets.flow import Pipeline
+from cad_assets.schema import Schema
 
 COLUMNS = ["field", "code", "name", "description"]
 
 
 @dg.asset(io_manager_key="table_io_manager", group_name="cad")
 def cad_attribset(cad_pipeline: dg.ResourceParam[Pipeline], cad_infoset: pd.DataFrame) -> pd.DataFrame:
-    """Categorical metadata, one row per (field, code), as the schema routes it:
+    """Categorical metadata, one row per (field, code), as the schema routes it (see
+    :func:`attribset_table`)."""
+    return attribset_table(cad_pipeline.schema, cad_infoset)
+
+
+def attribset_table(schema: Schema, infoset: pd.DataFrame) -> pd.DataFrame:
+    """One row per (field, code):
 
     - categorical arrays, e.g. ``faces/surface_type`` 0 = ``plane``, ``faces/label`` 15 =
       ``stock`` (MFCAD classes; -1 = unlabelled);
@@ -20,18 +27,18 @@ def cad_attribset(cad_pipeline: dg.ResourceParam[Pipeline], cad_infoset: pd.Data
     """
     rows = [
         {"field": field, "code": code, "name": name, "description": description}
-        for field, spec in cad_pipeline.schema.categorical_arrays().items()
+        for field, spec in schema.categorical_arrays().items()
         for code, name, description in spec.categories
     ]
-    for spec in cad_pipeline.schema.metadata:
-        if spec.routing == "categorical" and spec.name in cad_infoset:
-            values = sorted(cad_infoset[spec.name].dropna().unique())
+    for spec in schema.metadata:
+        if spec.routing == "categorical" and spec.name in infoset:
+            values = sorted(infoset[spec.name].dropna().unique())
             rows += [
                 {"field": spec.name, "code": code, "name": str(value), "description": spec.description}
                 for code, value in enumerate(values)
             ]
-    if "label" in cad_infoset:
-        classes = cad_infoset.loc[cad_infoset["label"] >= 0, ["label", "label_name"]]
+    if "label" in infoset:
+        classes = infoset.loc[infoset["label"] >= 0, ["label", "label_name"]]
         rows += [
             {"field": "label", "code": int(code), "name": name, "description": "per-file class"}
             for code, name in sorted(set(classes.itertuples(index=False, name=None)))

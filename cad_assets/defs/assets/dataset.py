@@ -5,6 +5,8 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from cad_assets.defs.assets.attribset import attribset_table
+from cad_assets.defs.io_managers import DatasetContents
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.flow import Pipeline
 from cad_assets.labels import UNLABELLED, LabelVocabulary, file_class_names
@@ -56,11 +58,19 @@ def cad_infoset(
 
 
 @dg.asset(io_manager_key="dataset_io_manager", group_name="cad", deps=["cad_encodings"])
-def cad_dataset(cad_infoset: pd.DataFrame) -> list[tuple[int, Path]]:
+def cad_dataset(
+    cad_pipeline: dg.ResourceParam[Pipeline], cad_infoset: pd.DataFrame, cad_errors: pd.DataFrame
+) -> DatasetContents:
     """The merged dataset: one Zarr group per entity (faces, edges, graph, ...) with the rows of
     every file in ``cad_infoset`` concatenated and a ``file_id`` array per group. Returns the
-    stores to merge; the IO manager merges and publishes them atomically."""
-    return [(row.file_id, Path(row.store_path)) for row in cad_infoset.itertuples()]
+    stores to merge and what its charts need; the IO manager merges and publishes them
+    atomically, then draws the charts (faces per file, surface types, labels, errors)."""
+    return DatasetContents(
+        stores=[(row.file_id, Path(row.store_path)) for row in cad_infoset.itertuples()],
+        infoset=cad_infoset,
+        attribset=attribset_table(cad_pipeline.schema, cad_infoset),
+        errors=cad_errors,
+    )
 
 
 def _with_class_labels(infoset: pd.DataFrame, source: str) -> pd.DataFrame:

@@ -21,7 +21,9 @@ import dagster as dg
 import pandas as pd
 from pydantic import Field
 
+from cad_assets.builtin.preview import PREVIEW_FILE
 from cad_assets.defs.io_managers import EncodingsIOManager
+from cad_assets.defs.metadata import png_metadata
 from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.encoding import ENCODE_TASK, EncodeRequest, SkippedFile
@@ -198,17 +200,18 @@ def _materialize_unrecorded(
 
 
 def _materialization(key: str, store_path: str, stored: dict) -> dg.AssetMaterialization:
-    return dg.AssetMaterialization(
-        ENCODINGS,
-        partition=key,
-        metadata={
-            "faces": stored.get("n_faces"),
-            "edges": stored.get("n_edges"),
-            "seconds": round(stored["encode_seconds"], 4),
-            "worker_pid": stored["worker_pid"],
-            "store": dg.MetadataValue.path(store_path),
-        },
-    )
+    metadata = {
+        "faces": stored.get("n_faces"),
+        "edges": stored.get("n_edges"),
+        "seconds": round(stored["encode_seconds"], 4),
+        "worker_pid": stored["worker_pid"],
+        "store": dg.MetadataValue.path(store_path),
+    }
+    with open_file_store(Path(store_path)) as store:
+        picture = store.read_file(PREVIEW_FILE)
+    if picture:
+        metadata["preview"] = png_metadata(picture, key)
+    return dg.AssetMaterialization(ENCODINGS, partition=key, metadata=metadata)
 
 
 def _size(path: str) -> int:
