@@ -1,0 +1,191 @@
+"""Train / validation / test splits of a dataset's files, saved beside it for reproducibility.
+
+A split lives at ``<output>/splits/<name>.json``. It names its files by ``partition_key`` and
+``sha256`` as well as ``file_id`` (ids are renumbered when the dataset is rebuilt) and holds
+the label key, fractions, seed, and the normalisation statistics of its training files.
+"""
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cad_assets.ml.features import FeatureSet
+from cad_assets.ml.layout import DatasetFolder
+from cad_assets.ml.statistics import ChannelStats, compute_statistics
+from cad_assets.ml.stratify import SUBSETS, assign_subsets, check_fractions
+from cad_assets.ml.targets import split_targets
+from cad_assets.storage import atomic_write_path
+
+#: Version of the JSON layout.
+SPLIT_FORMAT_VERSION = 1
+#: Columns naming each file of a split.
+FILE_COLUMNS = ["file_id", "partition_key", "sha256", "encoding_version"]
+
+
+class SplitMismatchError(RuntimeError):
+    """A saved split names files that are missing from the dataset or have changed."""
+
+
+@dataclass
+class Split:
+    """Which files are for training, validation and test, and the training statistics.
+
+    Attributes
+    ----------
+    name, label_key, kind : str
+        ``kind`` is ``"single-label"`` or ``"multi-label"`` (see :func:`split_targets`).
+    fractions : dict[str, float]
+        By subset name: ``train``, ``validation``, ``test``.
+    seed : int
+    files : pd.DataFrame
+        One row per file: ``file_id`` (of the current dataset), ``partition_key``,
+        ``sha256``, ``encoding_version``, ``subset``; ordered by ``file_id``.
+    statistics : dict[str, ChannelStats]
+        Of the training files, by ``"<group>/<array>"``.
+    classes : list
+        The classes stratified on.
+    """
+
+    name: str
+    label_key: str
+    kind: str
+    fractions: dict[str, float]
+    seed: int
+    files: pd.DataFrame
+    statistics: dict[str, ChannelStats]
+    classes: list = field(default_factory=list)
+
+    def file_ids(self, subset: str) -> np.ndarray:
+        """``(n,) int64``: the increasing file ids of ``subset`` (``train``, ...)."""
+        if subset not in SUBSETS:
+            raise ValueError(f"subset must be one of {SUBSETS}, not {subset!r}")
+        return np.sort(self.files.loc[self.files["subset"] == subset, "file_id"].to_numpy(np.int64))
+
+
+def make_split(folder, name: str, label_key: str, fractions=(0.8, 0.1, 0.1), seed: int = 0,
+               features: FeatureSet = FeatureSet(), overwrite: bool = False) -> Split:
+    """Split the files of a dataset, compute training statistics, save to ``splits/<name>.json``.
+
+    Parameters
+    ----------
+    folder : DatasetFolder or path
+        The pipeline output folder.
+    label_key
+        An infoset column (``"label"``: stratified by class) or a dataset array
+        (``"faces/label"``: stratified by each file's set of face classes).
+    fractions
+        (train, validation, test), summing to 1.
+    seed
+        Same dataset, key, fractions and seed: same split.
+    overwrite
+        Replace a saved split of that name (otherwise ``FileExistsError``).
+    """
+    folder = DatasetFolder.of(folder)
+    path = folder.split_path(name)
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} exists: load it with load_split(), or pass overwrite=True")
+    share = check_fractions(fractions)
+    dataset, infoset = folder.open(), folder.infoset()
+    targets = split_targets(dataset, infoset, label_key)
+    files = _file_columns(infoset).assign(
+        subset=np.asarray(SUBSETS)[assign_subsets(targets.values, share, seed)])
+    train = np.sort(files.loc[files["subset"] == "train", "file_id"].to_numpy(np.int64))
+    split = Split(name, label_key, targets.kind, share, seed, files,
+                  compute_statistics(dataset, train, features), targets.classes.tolist())
+    save_split(folder, split)
+    return split
+
+
+def save_split(folder, split: Split) -> Path:
+    """Write ``split`` to ``<output>/splits/<name>.json`` atomically; returns the path."""
+    path = DatasetFolder.of(folder).split_path(split.name)
+    data = {
+        "format_version": SPLIT_FORMAT_VERSION,
+        "name": split.name,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "label_key": split.label_key,
+        "kind": split.kind,
+        "classes": split.classes,
+        "fractions": split.fractions,
+        "seed": split.seed,
+        "n_files": {s: int((split.files["subset"] == s).sum()) for s in SUBSETS},
+        "subsets": {s: split.files.loc[split.files["subset"] == s, FILE_COLUMNS].to_dict("list")
+                    for s in SUBSETS},
+        "statistics": {key: stats.to_json() for key, stats in split.statistics.items()},
+    }
+    with atomic_write_path(path) as temp:
+        temp.write_text(_dumps(data) + "\n")
+    return path
+
+
+def load_split(folder, name: str) -> Split:
+    """The split saved as ``name``, its files mapped to the current dataset's file ids.
+
+    Raises
+    ------
+    FileNotFoundError
+        No split of that name.
+    SplitMismatchError
+        A file of the split is no longer in the dataset, or its content (``sha256``) or
+        encoder version changed: the split and its statistics no longer describe the data.
+    """
+    folder = DatasetFolder.of(folder)
+    data = json.loads(folder.split_path(name).read_text())
+    saved = pd.concat([pd.DataFrame(data["subsets"][s]).assign(subset=s) for s in SUBSETS],
+                      ignore_index=True)
+    current = _file_columns(folder.infoset())
+    files = _reconcile(name, saved, current)
+    statistics = {key: ChannelStats.from_json(v) for key, v in data["statistics"].items()}
+    return Split(data["name"], data["label_key"], data["kind"], data["fractions"], data["seed"],
+                 files, statistics, data.get("classes", []))
+
+
+def _reconcile(name: str, saved: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    joined = saved.merge(current, on="partition_key", how="left", suffixes=("_saved", ""))
+    problems = []
+    missing = joined["file_id"].isna()
+    if missing.any():
+        problems.append(_listed("no longer in the dataset", joined.loc[missing, "partition_key"]))
+    for column, what in (("sha256", "changed content"), ("encoding_version", "a new encoding")):
+        differs = ~missing & (joined[f"{column}_saved"].astype(str) != joined[column].astype(str))
+        if differs.any():
+            keys = joined.loc[differs, "partition_key"]
+            problems.append(_listed(f"with {what} ({column})", keys))
+    if problems:
+        raise SplitMismatchError(
+            f"split {name!r} does not match the dataset: " + "; ".join(problems)
+            + ". Make a new split (make_split(..., overwrite=True)) for the current data.")
+    files = joined[["file_id", "partition_key", "sha256", "encoding_version", "subset"]]
+    return files.astype({"file_id": np.int64}).sort_values("file_id", ignore_index=True)
+
+
+def _listed(what: str, keys: pd.Series) -> str:
+    shown = ", ".join(keys.iloc[:5])
+    more = f" and {len(keys) - 5} more" if len(keys) > 5 else ""
+    return f"{len(keys)} file(s) {what}: {shown}{more}"
+
+
+def _file_columns(infoset: pd.DataFrame) -> pd.DataFrame:
+    files = infoset.reindex(columns=FILE_COLUMNS)
+    files["encoding_version"] = files["encoding_version"].fillna("").astype(str)
+    return files.astype({"file_id": np.int64}).sort_values("file_id", ignore_index=True)
+
+
+def _dumps(value, indent: str = "") -> str:
+    """JSON with one line per key of each object and every list on one line."""
+    if not isinstance(value, dict) or not value:
+        return json.dumps(value, default=_plain)
+    inner = indent + " "
+    items = [f"{inner}{json.dumps(key)}: {_dumps(item, inner)}" for key, item in value.items()]
+    return "{\n" + ",\n".join(items) + f"\n{indent}}}"
+
+
+def _plain(value):
+    """JSON for numpy scalars and missing values."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"cannot write {type(value).__name__} to a split")
