@@ -24,10 +24,9 @@ import dagster as dg
 from cad_assets.builtin import default_pipeline
 from cad_assets.defs.definitions import build_definitions
 from cad_assets.defs.resources import CadPipelineSettings
-from cad_assets.encoding import CadFile, EncodeRequest
+from cad_assets.encoding import CadFile, EncodedFile, EncodeRequest
 from cad_assets.encoding.task import encode_to_store
 from cad_assets.sources import discover_cad_files
-from cad_assets.workers import TaskFailure
 from cad_assets.storage import EncodingsLayout, merge_file_stores
 
 REPO = Path(__file__).resolve().parents[1]
@@ -74,7 +73,7 @@ def run_pipeline_command(corpus: Path, workers: int, scratch: Path) -> float:
 
 def _encode(request: EncodeRequest):
     try:
-        return None if isinstance(encode_to_store(request), TaskFailure) else request
+        return request if isinstance(encode_to_store(request), EncodedFile) else None
     except Exception:  # noqa: BLE001 - a bad file is skipped, as any such script would
         return None
 

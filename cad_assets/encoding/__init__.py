@@ -5,6 +5,12 @@ This package joins the user's and built-in encoders to the storage layer. Import
 not load the CAD kernel: only the worker function does, when an encoder reads CAD models.
 """
 
-from cad_assets.encoding.request import ENCODE_TASK, CadFile, EncodeRequest, SkippedFile
+from cad_assets.encoding.request import (
+    ENCODE_TASK,
+    CadFile,
+    EncodedFile,
+    EncodeRequest,
+    SkippedFile,
+)
 
-__all__ = ["ENCODE_TASK", "CadFile", "EncodeRequest", "SkippedFile"]
+__all__ = ["ENCODE_TASK", "CadFile", "EncodeRequest", "EncodedFile", "SkippedFile"]

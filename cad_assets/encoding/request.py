@@ -50,3 +50,12 @@ class SkippedFile:
 
     task: str
     reason: str
+
+
+@dataclass(frozen=True)
+class EncodedFile:
+    """A store was written: its file-level ``metadata``, and the whole ``files`` encoders saved
+    with it (a preview, say), handed back so the caller need not reopen the store."""
+
+    metadata: dict
+    files: dict

@@ -10,7 +10,7 @@ import traceback
 from functools import lru_cache
 from pathlib import Path
 
-from cad_assets.encoding.request import EncodeRequest, SkippedFile
+from cad_assets.encoding.request import EncodedFile, EncodeRequest, SkippedFile
 from cad_assets.flow.checks import combine_schemas, resolve_task
 from cad_assets.flow.pipeline import PIPELINE_METADATA
 from cad_assets.flow.storage import FileStorage
@@ -22,10 +22,10 @@ from cad_assets.workers import TaskFailure
 _KERNEL_INPUTS = {"cad_model", "cad_loader"}
 
 
-def encode_to_store(request: EncodeRequest) -> dict | SkippedFile | TaskFailure:
+def encode_to_store(request: EncodeRequest) -> EncodedFile | SkippedFile | TaskFailure:
     """Encode ``request.file`` with its encoders and write its store.
 
-    Returns the file-level metadata stored; a :class:`SkippedFile` when an encoder skips the
+    Returns what was stored (:class:`EncodedFile`); a :class:`SkippedFile` when an encoder skips the
     file; a :class:`TaskFailure` naming the encoder that raised. Reading errors (a
     :class:`cad_assets.geometry.CadReadError` for files that are not usable CAD) are raised,
     and the pool reports them for this file only.
@@ -64,7 +64,7 @@ def encode_to_store(request: EncodeRequest) -> dict | SkippedFile | TaskFailure:
         "worker_pid": os.getpid(),
     }
     write_file_store(Path(request.store_path), groups, metadata, files)
-    return metadata
+    return EncodedFile(metadata, files)
 
 
 def _failure(task: EncoderTask, error: Exception) -> TaskFailure:

@@ -26,7 +26,7 @@ from cad_assets.defs.io_managers import EncodingsIOManager
 from cad_assets.defs.metadata import png_metadata
 from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.resources import CadPipelineSettings
-from cad_assets.encoding import ENCODE_TASK, EncodeRequest, SkippedFile
+from cad_assets.encoding import ENCODE_TASK, EncodedFile, EncodeRequest, SkippedFile
 from cad_assets.encoding.plan import current_errors, plan_encoding
 from cad_assets.flow import Pipeline
 from cad_assets.storage import EncodingsLayout, open_file_store
@@ -180,10 +180,11 @@ def _record_unencoded(context, layout: EncodingsLayout, request: EncodeRequest, 
     )
 
 
-def _record_success(context, layout: EncodingsLayout, request: EncodeRequest, stored: dict):
+def _record_success(context, layout: EncodingsLayout, request: EncodeRequest, stored: EncodedFile):
     """Materialize the partition with the file's own metadata; drop its older artifacts."""
     layout.keep_only(request.partition_key, keep=Path(request.store_path))
-    context.log_event(_materialization(request.partition_key, request.store_path, stored))
+    context.log_event(_materialization(request.partition_key, request.store_path, stored.metadata,
+                                       stored.files.get(PREVIEW_FILE)))
 
 
 def _materialize_unrecorded(
@@ -196,10 +197,13 @@ def _materialize_unrecorded(
     for key in sorted(set(keys) - recorded):
         store = layout.store_path(key, sha_of[key], version)
         with open_file_store(store) as stored:
-            context.log_event(_materialization(key, str(store), stored.metadata))
+            preview = stored.read_file(PREVIEW_FILE)
+            context.log_event(_materialization(key, str(store), stored.metadata, preview))
 
 
-def _materialization(key: str, store_path: str, stored: dict) -> dg.AssetMaterialization:
+def _materialization(
+    key: str, store_path: str, stored: dict, preview: bytes | None
+) -> dg.AssetMaterialization:
     metadata = {
         "faces": stored.get("n_faces"),
         "edges": stored.get("n_edges"),
@@ -207,10 +211,8 @@ def _materialization(key: str, store_path: str, stored: dict) -> dg.AssetMateria
         "worker_pid": stored["worker_pid"],
         "store": dg.MetadataValue.path(store_path),
     }
-    with open_file_store(Path(store_path)) as store:
-        picture = store.read_file(PREVIEW_FILE)
-    if picture:
-        metadata["preview"] = png_metadata(picture, key)
+    if preview:
+        metadata["preview"] = png_metadata(preview, key)
     return dg.AssetMaterialization(ENCODINGS, partition=key, metadata=metadata)
 
 
