@@ -14,25 +14,27 @@ files from the plan; backfills of ``cad_encodings`` encode exactly their partiti
 
 import itertools
 import os
-import time
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 from pydantic import Field
 
-from cad_assets.builtin.preview import PREVIEW_FILE
+from cad_assets.defs.assets.encoding_records import (
+    ENCODINGS,
+    materialize_unrecorded,
+    record_success,
+    record_unencoded,
+)
 from cad_assets.defs.io_managers import EncodingsIOManager
-from cad_assets.defs.metadata import png_metadata
 from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.resources import CadPipelineSettings
-from cad_assets.encoding import ENCODE_TASK, EncodedFile, EncodeRequest, SkippedFile
+from cad_assets.encoding import ENCODE_TASK, EncodeRequest, SkippedFile
 from cad_assets.encoding.plan import current_errors, plan_encoding
 from cad_assets.flow import Pipeline
-from cad_assets.storage import EncodingsLayout, open_file_store
+from cad_assets.storage import EncodingsLayout
 from cad_assets.workers import TaskFailure, run_isolated
 
-ENCODINGS = dg.AssetKey("cad_encodings")
 ERRORS = dg.AssetKey("cad_errors")
 
 
@@ -103,7 +105,7 @@ def _encode_step(context, config, settings, layout, pipeline: Pipeline, cad_file
         f"{len(plan.requests)} files to encode, {len(plan.up_to_date)} up to date, "
         f"{len(plan.known_failures)} failed or skipped before, left alone"
     )
-    _materialize_unrecorded(context, layout, cad_files, plan.up_to_date, pipeline.version)
+    materialize_unrecorded(context, layout, cad_files, plan.up_to_date, pipeline.version)
     failed, skipped = _encode_and_record(context, plan.requests, settings, layout, pipeline)
 
     if ERRORS in context.selected_asset_keys:
@@ -153,67 +155,14 @@ def _encode_and_record(
     for request, result in outcomes:
         if isinstance(result, TaskFailure):
             failed += 1
-            _record_unencoded(context, layout, request, "failed", vars(result))
+            record_unencoded(context, layout, request, "failed", vars(result))
         elif isinstance(result, SkippedFile):
             skipped += 1
-            _record_unencoded(context, layout, request, "skipped",
+            record_unencoded(context, layout, request, "skipped",
                               {"error_type": "Skipped", "task": result.task, "message": result.reason})
         else:
-            _record_success(context, layout, request, result)
+            record_success(context, layout, request, result)
     return failed, skipped
-
-
-def _record_unencoded(context, layout: EncodingsLayout, request: EncodeRequest, status: str,
-                      outcome: dict):
-    """The partition stays unmaterialized; an observation and a record say why (a failure, or
-    an encoder that skipped the file)."""
-    record = {**outcome, "status": status, "partition_key": request.partition_key,
-              "path": request.path, "sha256": request.sha256, "failed_at": time.time()}
-    layout.write_failure(request.partition_key, request.sha256, request.version, record)
-    shown = ("error_type", "task", "message", "worker_pid")
-    context.log_event(
-        dg.AssetObservation(
-            ENCODINGS,
-            partition=request.partition_key,
-            metadata={"status": status, **{k: outcome[k] for k in shown if outcome.get(k)}},
-        )
-    )
-
-
-def _record_success(context, layout: EncodingsLayout, request: EncodeRequest, stored: EncodedFile):
-    """Materialize the partition with the file's own metadata; drop its older artifacts."""
-    layout.keep_only(request.partition_key, keep=Path(request.store_path))
-    context.log_event(_materialization(request.partition_key, request.store_path, stored.metadata,
-                                       stored.files.get(PREVIEW_FILE)))
-
-
-def _materialize_unrecorded(
-    context, layout: EncodingsLayout, files: pd.DataFrame, keys: list[str], version: str
-):
-    """Record stores that exist but were never recorded in this Dagster instance: a run killed
-    between writing a store and logging it, or outputs kept while the instance was replaced."""
-    recorded = context.instance.get_materialized_partitions(ENCODINGS)
-    sha_of = dict(zip(files["partition_key"], files["sha256"]))
-    for key in sorted(set(keys) - recorded):
-        store = layout.store_path(key, sha_of[key], version)
-        with open_file_store(store) as stored:
-            preview = stored.read_file(PREVIEW_FILE)
-            context.log_event(_materialization(key, str(store), stored.metadata, preview))
-
-
-def _materialization(
-    key: str, store_path: str, stored: dict, preview: bytes | None
-) -> dg.AssetMaterialization:
-    metadata = {
-        "faces": stored.get("n_faces"),
-        "edges": stored.get("n_edges"),
-        "seconds": round(stored["encode_seconds"], 4),
-        "worker_pid": stored["worker_pid"],
-        "store": dg.MetadataValue.path(store_path),
-    }
-    if preview:
-        metadata["preview"] = png_metadata(preview, key)
-    return dg.AssetMaterialization(ENCODINGS, partition=key, metadata=metadata)
 
 
 def _size(path: str) -> int:

@@ -7,7 +7,7 @@ from collections import Counter
 import dagster as dg
 import pandas as pd
 
-from cad_assets.defs.assets.encodings import ENCODINGS
+from cad_assets.defs.assets.encoding_records import ENCODINGS
 from cad_assets.defs.io_managers import EncodingsIOManager, table_path
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.encoding.plan import current_skips
