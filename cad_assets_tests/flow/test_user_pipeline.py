@@ -13,7 +13,7 @@ from cad_assets.defs.definitions import build_definitions
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.storage import open_dataset, open_file_store, read_table
 from cad_assets_tests.conftest import copy_files
-from cad_assets_tests.flow.user_tasks import edge_uses, summarise, uses_by_file
+from cad_assets_tests.flow.user_tasks import edge_uses, listed_in_manifest, summarise, uses_by_file
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +94,16 @@ def test_debug_mode_runs_in_this_process_with_the_same_result(sources, tmp_path,
     debug, pool = (open_dataset(tmp_path / name / "cad_dataset.zarr") for name in ("debug", "pool"))
     for name in ("faces/edge_uses", "faces/uv_grid", "graph/src", "edges/convexity"):
         assert np.array_equal(debug[name][:], pool[name][:], equal_nan=name.endswith("grid"))
+
+
+def test_a_custom_gather_decides_the_files(shared_cad, tmp_path, instance):
+    sources = tmp_path / "parts"
+    parts = copy_files(sorted((shared_cad / "mfcad").glob("*.step"))[:3], sources)
+    (sources / "manifest.txt").write_text(f"{parts[0].name}\n{parts[2].name}\n")
+    settings = CadPipelineSettings(sources=str(sources), output_dir=str(tmp_path / "out"), workers=1)
+    defs = build_definitions(gather=listed_in_manifest, settings=settings)
+    assert defs.resolve_job_def("build_dataset").execute_in_process(instance=instance).success
+
+    infoset = read_table(tmp_path / "out" / "tables" / "cad_infoset.parquet")
+    assert infoset["partition_key"].tolist() == [f"parts/{parts[0].name}", f"parts/{parts[2].name}"]
+    assert instance.get_dynamic_partitions("cad_file") == infoset["partition_key"].tolist()

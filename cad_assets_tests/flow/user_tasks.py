@@ -43,3 +43,9 @@ def summarise(per_file: pd.DataFrame, output_dir) -> dict:
     """Reads another task's output; writes a file of its own."""
     (output_dir / "note.txt").write_text("written by a dataset task")
     return {"files": len(per_file), "mean_edge_uses": float(per_file["edge_uses"].mean())}
+
+
+@flow.gather
+def listed_in_manifest(sources):
+    """The files named in each source folder's ``manifest.txt``, one relative path a line."""
+    return [root / line for root in sources for line in (root / "manifest.txt").read_text().split()]
