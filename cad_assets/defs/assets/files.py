@@ -4,6 +4,7 @@ import dataclasses
 
 import dagster as dg
 import pandas as pd
+from sqlalchemy.exc import IntegrityError
 
 from cad_assets.defs.io_managers import EncodingsIOManager, table_path
 from cad_assets.defs.partitions import cad_file_partitions
@@ -53,12 +54,20 @@ def gather_files(pipeline: Pipeline, settings: CadPipelineSettings) -> list[Disc
 
 def sync_file_partitions(instance: dg.DagsterInstance, keys: set[str]) -> tuple[list[str], list[str]]:
     """Add partitions for new keys and delete those of vanished files; return (added, removed)."""
-    existing = set(instance.get_dynamic_partitions(cad_file_partitions.name))
-    added, removed = sorted(keys - existing), sorted(existing - keys)
-    if added:
-        instance.add_dynamic_partitions(cad_file_partitions.name, added)
+    name = cad_file_partitions.name
+    for attempt in range(3):
+        existing = set(instance.get_dynamic_partitions(name))
+        added, removed = sorted(keys - existing), sorted(existing - keys)
+        try:
+            if added:
+                instance.add_dynamic_partitions(name, added)
+            break
+        except IntegrityError:
+            # Another run (a sensor batch beside a manual run) added some of them just now.
+            if attempt == 2:
+                raise
     for key in removed:
-        instance.delete_dynamic_partition(cad_file_partitions.name, key)
+        instance.delete_dynamic_partition(name, key)
     return added, removed
 
 
