@@ -1,16 +1,11 @@
 """Labels for the dataset: per-face classes from label files, per-file classes from folders or
 tables.
 
-Pure Python (no CAD kernel, no Dagster). Only :func:`with_face_labels` may load the kernel, and
+Pure Python (no CAD kernel, no Dagster). Only :func:`face_labels_for` may load the kernel, and
 only for a ``.face_truth`` file, whose labels are indexed by STEP face names.
 """
 
-from cad_assets.labels.attach import (
-    FACE_LABEL_MODES,
-    face_labels_for,
-    geometry_options,
-    with_face_labels,
-)
+from cad_assets.labels.attach import FACE_LABEL_MODES, face_labels_for
 from cad_assets.labels.errors import LabelError
 from cad_assets.labels.face_labels import (
     FACE_LABEL_SUFFIXES,
@@ -40,12 +35,10 @@ __all__ = [
     "find_face_label_file",
     "folder_label",
     "face_labels_for",
-    "geometry_options",
     "mfcad_face_label_rows",
     "read_face_labels",
     "read_face_truth",
     "read_label_table",
     "read_seg",
     "table_label",
-    "with_face_labels",
 ]

@@ -1,16 +1,11 @@
-"""Per-face labels added to a file's encoding, as the worker encodes it.
-
-The label options travel in the same JSON dict as the geometry options (``EncodeRequest.options``,
-hashed into the encoding version); :func:`geometry_options` takes them out before the dict
-becomes :class:`cad_assets.geometry.EncodeOptions`.
-"""
+"""The per-face labels of one CAD file, from the label file beside it (if any): what the
+built-in ``face_labels`` encoder saves as ``faces/label``."""
 
 from os import PathLike
 from pathlib import Path
 
 import numpy as np
 
-from cad_assets.geometry.shape_encoding import ShapeEncoding
 from cad_assets.labels.errors import LabelError
 from cad_assets.labels.face_labels import UNLABELLED, find_face_label_file, read_face_labels
 
@@ -19,37 +14,6 @@ from cad_assets.labels.face_labels import UNLABELLED, find_face_label_file, read
 #: writes no ``faces/label``. Every file of a dataset gets the same arrays, so the merge works.
 FACE_LABEL_MODES = ("auto", "required", "none")
 DEFAULT_FACE_LABELS = "auto"
-
-_LABEL_OPTION_KEYS = {"face_labels"}
-
-
-def geometry_options(options: dict) -> dict:
-    """The encode options without the label options: what ``EncodeOptions(**...)`` accepts."""
-    return {key: value for key, value in options.items() if key not in _LABEL_OPTION_KEYS}
-
-
-def with_face_labels(
-    encoding: ShapeEncoding, cad_path: str | PathLike, options: dict
-) -> ShapeEncoding:
-    """``encoding`` plus ``faces/label (n_faces,) int32`` and the metadata ``face_label_file``
-    (the label file's name, ``''`` if none), as ``options["face_labels"]`` asks.
-
-    Raises
-    ------
-    LabelError
-        If the label file does not fit the CAD file (see :func:`read_face_labels`), or is
-        missing with ``face_labels="required"``.
-    ValueError
-        If ``face_labels`` is not one of :data:`FACE_LABEL_MODES`.
-    """
-    labels, label_file = face_labels_for(
-        cad_path, len(encoding.groups["faces"]["area"]),
-        options.get("face_labels", DEFAULT_FACE_LABELS),
-    )
-    if labels is None:
-        return encoding
-    groups = {**encoding.groups, "faces": {**encoding.groups["faces"], "label": labels}}
-    return ShapeEncoding(groups, {**encoding.metadata, "face_label_file": label_file})
 
 
 def face_labels_for(
@@ -60,8 +24,11 @@ def face_labels_for(
 
     Raises
     ------
-    LabelError, ValueError
-        As :func:`with_face_labels`.
+    LabelError
+        If the label file does not fit the CAD file (see :func:`read_face_labels`), is a
+        ``.face_truth`` beside a file that is not STEP, or is missing with ``"required"``.
+    ValueError
+        If ``mode`` is not one of :data:`FACE_LABEL_MODES`.
     """
     if mode not in FACE_LABEL_MODES:
         raise ValueError(f"face_labels must be one of {FACE_LABEL_MODES}, got {mode!r}")

@@ -5,14 +5,7 @@ import pickle
 import numpy as np
 import pytest
 
-from cad_assets.geometry.shape_encoding import ShapeEncoding
-from cad_assets.labels import (
-    LabelError,
-    find_face_label_file,
-    geometry_options,
-    read_face_labels,
-    with_face_labels,
-)
+from cad_assets.labels import LabelError, face_labels_for, find_face_label_file, read_face_labels
 
 
 def _face_truth(path, labels):
@@ -71,41 +64,29 @@ def test_face_names_that_are_not_distinct_indices_are_errors(tmp_path, names, me
         read_face_labels(path, 3, lambda: names)
 
 
-def _encoding(n_faces=3):
-    groups = {"faces": {"area": np.ones(n_faces)}, "file": {"bbox": np.zeros((1, 6))}}
-    return ShapeEncoding(groups, {"n_faces": n_faces})
-
-
 def test_files_without_a_label_file_get_unlabelled_faces_by_default(tmp_path):
-    encoding = with_face_labels(_encoding(), tmp_path / "part.step", {})
-    np.testing.assert_array_equal(encoding.groups["faces"]["label"], [-1, -1, -1])
-    assert encoding.groups["faces"]["label"].dtype == np.int32
-    assert encoding.metadata == {"n_faces": 3, "face_label_file": ""}
+    labels, label_file = face_labels_for(tmp_path / "part.step", 3)
+    np.testing.assert_array_equal(labels, [-1, -1, -1])
+    assert labels.dtype == np.int32 and label_file == ""
 
 
-def test_a_label_file_labels_the_encoding(tmp_path):
+def test_a_label_file_labels_the_faces(tmp_path):
     (tmp_path / "part.seg").write_text("0\n15\n15\n")
-    original = _encoding()
-    encoding = with_face_labels(original, tmp_path / "part.step", {"face_labels": "auto"})
-    np.testing.assert_array_equal(encoding.groups["faces"]["label"], [0, 15, 15])
-    assert encoding.metadata["face_label_file"] == "part.seg"
-    assert "label" not in original.groups["faces"]  # the input is left as it was
+    labels, label_file = face_labels_for(tmp_path / "part.step", 3, "auto")
+    np.testing.assert_array_equal(labels, [0, 15, 15])
+    assert label_file == "part.seg"
 
 
 def test_the_mode_switches_labels_off_or_requires_them(tmp_path):
     cad = tmp_path / "part.step"
-    assert "label" not in with_face_labels(_encoding(), cad, {"face_labels": "none"}).groups["faces"]
+    assert face_labels_for(cad, 3, "none") == (None, "")
     with pytest.raises(LabelError, match="part.step has no label file"):
-        with_face_labels(_encoding(), cad, {"face_labels": "required"})
+        face_labels_for(cad, 3, "required")
     with pytest.raises(ValueError, match="face_labels must be one of"):
-        with_face_labels(_encoding(), cad, {"face_labels": "yes"})
+        face_labels_for(cad, 3, "yes")
 
 
 def test_a_face_truth_beside_a_non_step_file_is_an_error(tmp_path):
     _face_truth(tmp_path / "part.face_truth", [1, 2, 3])
     with pytest.raises(LabelError, match="part.brep: .face_truth labels are indexed by STEP face names"):
-        with_face_labels(_encoding(), tmp_path / "part.brep", {})
-
-
-def test_label_options_are_not_geometry_options():
-    assert geometry_options({"face_labels": "auto", "face_grid": False}) == {"face_grid": False}
+        face_labels_for(tmp_path / "part.brep", 3)

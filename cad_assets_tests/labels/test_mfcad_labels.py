@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from cad_assets.geometry import EncodeOptions, SurfaceType, encode_file, muted_stdout
-from cad_assets.labels import MFCAD_CLASSES, read_face_truth, with_face_labels
+from cad_assets.labels import MFCAD_CLASSES, face_labels_for, read_face_truth
 
 STOCK = MFCAD_CLASSES.index("stock")
 # Only what the check needs: face centroids, normals and boxes.
@@ -25,7 +25,10 @@ def mfcad_files(shared_cad):
 
 def _encode(path):
     with muted_stdout():
-        return with_face_labels(encode_file(path, OPTIONS), path, {})
+        encoding = encode_file(path, OPTIONS)
+        labels, _ = face_labels_for(path, encoding.metadata["n_faces"])
+    encoding.groups["faces"]["label"] = labels
+    return encoding
 
 
 def _on_bounding_box(faces: dict) -> np.ndarray:
