@@ -19,9 +19,6 @@ from cad_assets.schema import Schema, validate_groups
 from cad_assets.storage import write_file_store
 from cad_assets.workers import TaskFailure
 
-_KERNEL_INPUTS = {"cad_model", "cad_loader"}
-
-
 def encode_to_store(request: EncodeRequest) -> EncodedFile | SkippedFile | TaskFailure:
     """Encode ``request.file`` with its encoders and write its store.
 
@@ -32,7 +29,7 @@ def encode_to_store(request: EncodeRequest) -> EncodedFile | SkippedFile | TaskF
     """
     started = time.perf_counter()
     tasks, schema = _encoders(request.encoders)
-    loader = _loader() if any(_KERNEL_INPUTS & set(t.inputs) for t in tasks) else None
+    loader = _loader() if any(t.reads_cad_models for t in tasks) else None
     injected = {"cad_file": request.file, "cad_loader": loader}
     if loader is not None:
         injected["cad_model"] = loader.load(request.path)

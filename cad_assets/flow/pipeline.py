@@ -75,7 +75,7 @@ class Pipeline:
         """Modules each pool's forkserver imports once: the encoders', and the CAD kernel if
         an encoder reads CAD models (1-2 s, paid once per pool rather than per worker)."""
         modules = sorted({t.function.__module__ for t in self.encoders})
-        if any({"cad_model", "cad_loader"} & set(t.inputs) for t in self.encoders):
+        if any(t.reads_cad_models for t in self.encoders):
             modules += ["cad_assets.geometry.model", "cad_assets.geometry.encode",
                         "cad_assets.geometry.preview"]
         return modules

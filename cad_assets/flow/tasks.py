@@ -16,11 +16,14 @@ import inspect
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from cad_assets.schema import Schema
 
 #: What the framework injects into an encoder, by parameter name.
 ENCODER_INPUTS = ("cad_file", "cad_model", "cad_loader", "storage", "options")
+#: The inputs that need the CAD kernel loaded in the worker.
+KERNEL_INPUTS = frozenset({"cad_model", "cad_loader"})
 #: What the framework injects into a gather task, by parameter name.
 GATHER_INPUTS = ("sources", "settings")
 #: What the framework injects into a dataset task besides its input assets.
@@ -63,13 +66,19 @@ class EncoderTask:
     options_json: str = "{}"
     description: str = ""
 
-    @property
+    # Cached: workers ask for these for every file.
+    @cached_property
     def options(self) -> dict:
         return json.loads(self.options_json)
 
-    @property
+    @cached_property
     def inputs(self) -> tuple[str, ...]:
         return tuple(inspect.signature(self.function).parameters)
+
+    @property
+    def reads_cad_models(self) -> bool:
+        """The encoder asks for ``cad_model`` or ``cad_loader``: the worker needs the kernel."""
+        return bool(KERNEL_INPUTS & set(self.inputs))
 
     @property
     def reference(self) -> str:
