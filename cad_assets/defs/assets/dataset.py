@@ -5,7 +5,6 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from cad_assets.defs.assets.attribset import attribset_table
 from cad_assets.defs.io_managers import DatasetContents
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.flow import Pipeline
@@ -59,7 +58,7 @@ def cad_infoset(
 
 @dg.asset(io_manager_key="dataset_io_manager", group_name="cad", deps=["cad_encodings"])
 def cad_dataset(
-    cad_pipeline: dg.ResourceParam[Pipeline], cad_infoset: pd.DataFrame, cad_errors: pd.DataFrame
+    cad_infoset: pd.DataFrame, cad_attribset: pd.DataFrame, cad_errors: pd.DataFrame
 ) -> DatasetContents:
     """The merged dataset: one Zarr group per entity (faces, edges, graph, ...) with the rows of
     every file in ``cad_infoset`` concatenated and a ``file_id`` array per group. Returns the
@@ -68,7 +67,7 @@ def cad_dataset(
     return DatasetContents(
         stores=[(row.file_id, Path(row.store_path)) for row in cad_infoset.itertuples()],
         infoset=cad_infoset,
-        attribset=attribset_table(cad_pipeline.schema, cad_infoset),
+        attribset=cad_attribset,
         errors=cad_errors,
     )
 
