@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from cad_assets.ml import (SUBSETS, CadGraphDataset, DatasetFolder, FaceSegmentationNet,
+from cad_assets.ml import (SUBSETS, CadGraphDataset, OutputLayout, FaceSegmentationNet,
                            SplitMismatchError, collate_graphs, face_accuracy, load_split,
                            majority_baseline, make_split, train_epoch)
 from cad_assets.ml.rows import read_files
@@ -52,7 +52,7 @@ def build_dataset(corpus: Path, output: Path) -> float:
     return time.perf_counter() - started
 
 
-def split_for(folder: DatasetFolder, seed: int):
+def split_for(folder: OutputLayout, seed: int):
     """The saved benchmark split if it still matches the dataset and seed, else a new one."""
     try:
         split = load_split(folder, SPLIT)
@@ -64,9 +64,9 @@ def split_for(folder: DatasetFolder, seed: int):
     return make_split(folder, SPLIT, "faces/label", FRACTIONS, seed, overwrite=True), "made"
 
 
-def face_labels(folder: DatasetFolder, file_ids: np.ndarray) -> np.ndarray:
+def face_labels(folder: OutputLayout, file_ids: np.ndarray) -> np.ndarray:
     """``(n_faces,) int32``: ``faces/label`` of the files' faces."""
-    arrays, _ = read_files(folder.open()["faces"], ["label"], file_ids)
+    arrays, _ = read_files(folder.open_dataset()["faces"], ["label"], file_ids)
     return arrays["label"]
 
 
@@ -84,15 +84,15 @@ def main() -> None:
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
     output = args.output.resolve()
-    folder = DatasetFolder(output)
+    folder = OutputLayout(output)
 
-    if args.rebuild or not folder.dataset_path.exists():
+    if args.rebuild or not folder.dataset.exists():
         print(f"building the dataset of {args.corpus} in {output} ...", flush=True)
         print(f"build_dataset: {build_dataset(args.corpus.resolve(), output):.1f} s")
     else:
         print(f"reusing the dataset in {output} (--rebuild to run build_dataset)")
     split, how = split_for(folder, args.seed)
-    print(f"split {split.name!r} ({how}, {folder.split_path(SPLIT)}): "
+    print(f"split {split.name!r} ({how}, {folder.split(SPLIT)}): "
           + ", ".join(f"{s} {len(split.file_ids(s))} files" for s in SUBSETS))
 
     loaded = {s: CadGraphDataset(folder, split, s) for s in SUBSETS}

@@ -139,13 +139,13 @@ def _graph(args) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "describe":
-        print(describe(args.summary or _settings().summary_path))
+        print(describe(args.summary or _settings().layout.summary))
         return 0
     if args.command == "graph":
         sys.path.insert(0, "")  # a project module in the current folder, as `dagster -m` finds it
         print(_graph(args))
         return 0
-    args.output = args.output or _settings().output_path
+    args.output = args.output or _settings().layout.root
     try:
         print(args.run(Explorer.open(args.output), args))
     except (KeyError, ValueError, IndexError, FileNotFoundError) as error:

@@ -42,9 +42,9 @@ def test_bad_inputs_are_explained_and_good_files_encoded(tmp_path, shared_cad, i
     )
 
     assert result.success  # every bad file failed on its own; the run finished within budget
-    files = read_table(settings.tables_dir / "cad_files.parquet")
-    infoset = read_table(settings.tables_dir / "cad_infoset.parquet")
-    errors = read_table(settings.tables_dir / "cad_errors.parquet")
+    files = read_table(settings.layout.table("cad_files"))
+    infoset = read_table(settings.layout.table("cad_infoset"))
+    errors = read_table(settings.layout.table("cad_errors"))
     outcomes = _outcomes(files, infoset, errors)
     assert {key: outcomes.get(key, NOT_DISCOVERED) for key in expected} == {
         key: case.outcome for key, case in expected.items()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 import numpy as np
+import pandas as pd
 import pytest
 
 from cad_assets.builtin import default_pipeline
@@ -70,9 +71,9 @@ def test_build_encodes_good_files_and_explains_bad_ones(settings, instance, corp
     result = _build(settings, instance)
     assert result.success
 
-    files = read_table(settings.tables_dir / "cad_files.parquet")
-    infoset = read_table(settings.tables_dir / "cad_infoset.parquet")
-    errors = read_table(settings.tables_dir / "cad_errors.parquet").set_index("partition_key")
+    files = read_table(settings.layout.table("cad_files"))
+    infoset = read_table(settings.layout.table("cad_infoset"))
+    errors = read_table(settings.layout.table("cad_errors")).set_index("partition_key")
     assert len(files) == 23
     assert set(infoset["partition_key"]) | set(errors.index) == set(files["partition_key"])
     assert {"real/same.step", "drop/same.step"} <= set(infoset["partition_key"])
@@ -91,14 +92,15 @@ def test_build_encodes_good_files_and_explains_bad_ones(settings, instance, corp
     }
     assert set(observed) == set(errors.index)
 
-    dataset = open_dataset(settings.dataset_path)
+    dataset = open_dataset(settings.layout.dataset)
     n_faces = infoset["n_faces"].to_numpy()
     assert dataset["faces/area"].shape == (n_faces.sum(),)
     np.testing.assert_array_equal(dataset["faces/file_id"][:], np.repeat(infoset["file_id"], n_faces))
     assert dataset["edges/length"].shape == (infoset["n_edges"].sum(),)
     assert set(np.unique(dataset["edges/convexity"][:])) <= {-1, 0, 1, 2, 3, 4}
     src, dst, graph_file = (dataset[f"graph/{name}"][:] for name in ("src", "dst", "file_id"))
-    assert (src < n_faces[graph_file]).all() and (dst < n_faces[graph_file]).all()
+    faces_of_file = pd.Series(n_faces, index=infoset["file_id"])[graph_file].to_numpy()
+    assert (src < faces_of_file).all() and (dst < faces_of_file).all()
     assert (dataset["faces/area"][:] > 0).all()
 
     # Per-face labels: MFCAD files' from their .face_truth; -1 for files without a label file.
@@ -110,14 +112,14 @@ def test_build_encodes_good_files_and_explains_bad_ones(settings, instance, corp
     assert sorted(labels[face_file == file_id[f"real/mfcad/{part.name}"]]) == sorted(truth)
     for key in ["real/nist/nist_ctc_01_asme1_ap203.stp", "real/same.step"]:
         assert (labels[face_file == file_id[key]] == -1).all()
-    attribset = read_table(settings.tables_dir / "cad_attribset.parquet").set_index(["field", "code"])
+    attribset = read_table(settings.layout.table("cad_attribset")).set_index(["field", "code"])
     assert attribset.loc[("faces/label", 15), "name"] == "stock"
     assert attribset.loc[("faces/surface_type", 0), "name"] == "plane"
     assert set(attribset.loc["cad_format", "name"]) == {"STEP"}
     # The infoset carries every file-level field the schema routes to it.
     assert {"n_faces", "total_area", "bbox_zmax", "encode_seconds", "face_label_file"} <= set(infoset.columns)
 
-    summary = json.loads(settings.summary_path.read_text())
+    summary = json.loads(settings.layout.summary.read_text())
     assert summary["file_count"]["in_dataset"] == len(infoset)
     assert summary["file_count"]["failed_this_run"] == len(errors)
     assert summary["error_distribution"]["EmptyFileError"] == 1
@@ -127,11 +129,11 @@ def test_build_encodes_good_files_and_explains_bad_ones(settings, instance, corp
 def test_rebuild_is_incremental_and_follows_changes(settings, instance, corpus):
     real, _ = corpus
     first = _build(settings, instance)
-    dataset_before = open_dataset(settings.dataset_path)["faces/area"][:]
+    dataset_before = open_dataset(settings.layout.dataset)["faces/area"][:]
 
     again = _build(settings, instance)
     assert again.success and _encoded_in(again) == set()
-    np.testing.assert_array_equal(open_dataset(settings.dataset_path)["faces/area"][:], dataset_before)
+    np.testing.assert_array_equal(open_dataset(settings.layout.dataset)["faces/area"][:], dataset_before)
 
     changed = real / "same.step"
     shutil.copyfile(real / "nist" / "nist_ctc_01_asme1_ap203.stp", changed)
@@ -139,9 +141,9 @@ def test_rebuild_is_incremental_and_follows_changes(settings, instance, corpus):
     third = _build(settings, instance)
 
     assert _encoded_in(third) == {"real/same.step"}
-    infoset = read_table(settings.tables_dir / "cad_infoset.parquet")
+    infoset = read_table(settings.layout.table("cad_infoset"))
     assert len(infoset) == len(_encoded_in(first)) - 1
-    assert open_dataset(settings.dataset_path)["faces/area"].shape == (infoset["n_faces"].sum(),)
+    assert open_dataset(settings.layout.dataset)["faces/area"].shape == (infoset["n_faces"].sum(),)
 
 
 def test_failed_files_are_retried_only_on_request(settings, instance):
@@ -150,7 +152,7 @@ def test_failed_files_are_retried_only_on_request(settings, instance):
 
     retry = _build(settings, instance, job="retry_failed_files")
     retried = {e.partition for e in retry.all_events if e.event_type_value == "ASSET_OBSERVATION"}
-    assert retried == set(read_table(settings.tables_dir / "cad_errors.parquet")["partition_key"])
+    assert retried == set(read_table(settings.layout.table("cad_errors"))["partition_key"])
     # Only the 4 bad files were encoded, and all failed again: over the error budget.
     (failure,) = [e for e in retry.all_events if e.is_step_failure]
     assert "more than the error budget" in failure.step_failure_data.user_failure_data.description
@@ -166,7 +168,7 @@ def test_run_fails_when_most_files_fail(tmp_path, instance):
     result = _build(settings, instance)
 
     assert not result.success
-    assert len(read_table(settings.tables_dir / "cad_errors.parquet")) == 3
+    assert len(read_table(settings.layout.table("cad_errors"))) == 3
 
 
 def test_sensor_batches_encode_only_their_files(settings, instance, corpus):
@@ -189,14 +191,14 @@ def test_sensor_batches_encode_only_their_files(settings, instance, corpus):
     result = _build(settings, instance, run_config=batch[0].run_config)
 
     assert _encoded_in(result) == {"real/mfcad/new part.step"}
-    assert "real/mfcad/new part.step" in set(read_table(settings.tables_dir / "cad_infoset.parquet")["partition_key"])
+    assert "real/mfcad/new part.step" in set(read_table(settings.layout.table("cad_infoset"))["partition_key"])
 
 
 def test_a_new_instance_records_the_stores_it_finds(settings, instance):
     """Stores written but never recorded (a run killed in between, or a replaced instance)
     are recorded as materialized, not encoded again."""
     _build(settings, instance)
-    stores = {p: p.stat().st_mtime_ns for p in settings.output_path.glob("encodings/**/*.zarr.zip")}
+    stores = {p: p.stat().st_mtime_ns for p in settings.layout.root.glob("encodings/**/*.zarr.zip")}
     with dg.instance_for_test() as fresh:
         again = _build(settings, fresh)
         assert again.success
@@ -208,17 +210,17 @@ def test_per_file_class_labels_from_folders_and_tables(settings, instance, corpu
     real, _ = corpus
     by_folder = _changed(settings, file_labels="folder")
     assert _build(by_folder, instance).success
-    infoset = read_table(settings.tables_dir / "cad_infoset.parquet")
+    infoset = read_table(settings.layout.table("cad_infoset"))
     assert (infoset["label_name"] == infoset["path"].map(lambda p: Path(p).parent.name)).all()
     vocabulary = sorted(set(infoset["label_name"]))
     assert infoset["label"].tolist() == [vocabulary.index(n) for n in infoset["label_name"]]
-    attribset = read_table(settings.tables_dir / "cad_attribset.parquet")
+    attribset = read_table(settings.layout.table("cad_attribset"))
     assert attribset.loc[attribset["field"] == "label", "name"].tolist() == vocabulary
 
     table = tmp_path / "classes.csv"
     table.write_text(f"path,label\nnist/nist_ctc_01_asme1_ap203.stp,bracket\n{real / 'same.step'},block\n")
     assert _build(_changed(settings, file_labels=str(table)), instance).success
-    labelled = read_table(settings.tables_dir / "cad_infoset.parquet").set_index("partition_key")
+    labelled = read_table(settings.layout.table("cad_infoset")).set_index("partition_key")
     assert labelled.loc["real/nist/nist_ctc_01_asme1_ap203.stp", ["label_name", "label"]].tolist() == ["bracket", 1]
     assert labelled.loc["real/same.step", "label"] == 0
     assert (labelled.drop(["real/nist/nist_ctc_01_asme1_ap203.stp", "real/same.step"])["label"] == -1).all()

@@ -10,12 +10,7 @@ from cad_assets.defs.assets.encodings import build_encode_assets
 from cad_assets.defs.assets.files import cad_files
 from cad_assets.defs.assets.summary import cad_run_summary
 from cad_assets.defs.assets.tasks import build_dataset_task_asset
-from cad_assets.defs.io_managers import (
-    DatasetIOManager,
-    EncodingsIOManager,
-    ParquetIOManager,
-    TaskOutputIOManager,
-)
+from cad_assets.defs.io_managers import DatasetIOManager, ParquetIOManager, TaskOutputIOManager
 from cad_assets.defs.jobs import build_dataset, retry_failed_files
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.defs.sensors import cad_drop_folder_sensor
@@ -71,7 +66,6 @@ def build_definitions(
             "settings": settings,
             "cad_pipeline": pipeline,
             "table_io_manager": ParquetIOManager(settings=settings),
-            "encodings_io_manager": EncodingsIOManager(settings=settings),
             "dataset_io_manager": DatasetIOManager(settings=settings),
             "task_io_manager": TaskOutputIOManager(settings=settings),
         },

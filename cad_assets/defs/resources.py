@@ -10,6 +10,8 @@ from pathlib import Path
 import dagster as dg
 from pydantic import Field
 
+from cad_assets.catalogue import Catalogue
+from cad_assets.storage import OutputLayout
 from cad_assets.workers import PoolSettings
 
 #: The project folder (holds ``data/``), for the defaults of an editable install.
@@ -41,6 +43,11 @@ class CadPipelineSettings(dg.ConfigurableResource):
         description="Per-file class labels: '' none, 'folder' (parent folder name), or a "
         ".csv/.parquet table with columns path,label. Env: CAD_ASSETS_FILE_LABELS",
     )
+    catalogue_url: str = Field(
+        default="",
+        description="Database of the encodings catalogue: '' = <output>/catalogue.sqlite, or a "
+        "SQLAlchemy URL. Env: CAD_ASSETS_CATALOGUE_URL",
+    )
     follow_external_symlinks: bool = Field(
         default=False, description="Follow symlinks that lead outside a source folder"
     )
@@ -69,20 +76,14 @@ class CadPipelineSettings(dg.ConfigurableResource):
         )
 
     @property
-    def output_path(self) -> Path:
-        return Path(self.output_dir).expanduser()
+    def layout(self) -> OutputLayout:
+        """Where every output lives (the README's table)."""
+        return OutputLayout(Path(self.output_dir).expanduser())
 
-    @property
-    def tables_dir(self) -> Path:
-        return self.output_path / "tables"
-
-    @property
-    def dataset_path(self) -> Path:
-        return self.output_path / "cad_dataset.zarr"
-
-    @property
-    def summary_path(self) -> Path:
-        return self.output_path / "summary.json"
+    def catalogue(self, version: str) -> Catalogue:
+        """The catalogue of this output's encodings, for pipeline ``version``."""
+        layout = self.layout
+        return Catalogue(layout.encodings, self.catalogue_url or layout.catalogue, version)
 
 
 _ENVIRONMENT = {
@@ -95,4 +96,5 @@ _ENVIRONMENT = {
     "max_file_mb": "CAD_ASSETS_MAX_FILE_MB",
     "error_budget": "CAD_ASSETS_ERROR_BUDGET",
     "file_labels": "CAD_ASSETS_FILE_LABELS",
+    "catalogue_url": "CAD_ASSETS_CATALOGUE_URL",
 }

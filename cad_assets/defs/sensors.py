@@ -1,11 +1,19 @@
-"""``cad_drop_folder_sensor``: watch the source folders and encode what changes, in batches."""
+"""``cad_drop_folder_sensor``: watch the source folders and encode what changes, in batches.
+
+What was built is read from the ``cad_files`` table the last run wrote (its size and mtime
+columns only), not kept in the cursor: the cursor holds only the files in motion (``pending``:
+seen changing last tick; ``requested``: taken, waiting for a run to record them), so it is a
+few bytes at steady state whatever the number of files.
+"""
 
 import base64
 import hashlib
 import json
+import time
 import zlib
 
 import dagster as dg
+import pyarrow.parquet as pq
 
 from cad_assets.defs.assets.files import gather_files
 from cad_assets.defs.jobs import build_dataset
@@ -14,6 +22,9 @@ from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.flow import Pipeline
 
 BATCH_SIZE = 500
+
+#: A file not modified for this long is taken at first sight: it is not being copied.
+SETTLE_SECONDS = 60
 
 
 @dg.sensor(job=build_dataset, minimum_interval_seconds=30)
@@ -25,30 +36,61 @@ def cad_drop_folder_sensor(
     """New or changed files -> partitions added and ``build_dataset`` runs requested, one per
     batch of up to 500 files; deleted files -> partitions removed and the dataset rebuilt.
 
-    A file is only taken once its size and mtime are the same on two ticks in a row, so a file
-    still being copied waits. Changes are detected by size and mtime; the run then compares
-    content hashes, so a file touched but not changed is not encoded again.
+    A file is new or changed when its size or mtime differs from what the last run recorded in
+    the ``cad_files`` table. It is picked up at the first tick if it was last modified more than
+    a minute ago, otherwise at the first tick that finds its size and mtime unchanged since the
+    tick before (a file still being copied waits). The run then compares content hashes, so a
+    file touched but not changed is not encoded again.
     """
     cursor = _load(context.cursor)
-    seen = {f.partition_key: [f.size_bytes, f.mtime_ns] for f in gather_files(cad_pipeline, settings)}
-    stable = {key: stat for key, stat in seen.items() if cursor["seen"].get(key) == stat}
-    changed = sorted(key for key, stat in stable.items() if cursor["requested"].get(key) != stat)
-    existing = set(context.instance.get_dynamic_partitions(cad_file_partitions.name))
-    deleted = sorted(existing - set(seen))
+    pending, in_flight = cursor["pending"], cursor["requested"]
+    built = _built_stats(settings)
+    current = {f.partition_key: [f.size_bytes, f.mtime_ns] for f in gather_files(cad_pipeline, settings)}
+    settled_before = time.time_ns() - SETTLE_SECONDS * 1_000_000_000
 
+    # In flight until a run records that same version of the file (or the file goes or changes).
+    requested = {
+        key: stat for key, stat in in_flight.items()
+        if current.get(key) == stat and built.get(key) != stat
+    }
+    taken, waiting = [], {}
+    for key, stat in current.items():
+        if key in requested:
+            continue
+        # A file seen changing last tick stays a candidate even if a run (of another batch)
+        # recorded it meanwhile: that run did not encode it.
+        if built.get(key) == stat and pending.get(key) != stat:
+            continue
+        if pending.get(key) == stat or stat[1] < settled_before:
+            taken.append(key)
+        else:
+            waiting[key] = stat
+    requested.update({key: current[key] for key in taken})
+
+    existing = set(context.instance.get_dynamic_partitions(cad_file_partitions.name))
+    deleted = sorted(existing - set(current))
     run_requests = [
-        dg.RunRequest(run_key=_fingerprint(batch, stable), run_config=_encode_only(batch))
-        for batch in _batches(changed)
+        dg.RunRequest(run_key=_fingerprint(batch, current), run_config=_encode_only(batch))
+        for batch in _batches(taken)
     ]
     if deleted and not run_requests:  # nothing to encode, but the merge must drop those files
         run_requests.append(dg.RunRequest(run_key=_fingerprint(deleted, {})))
-    requested = {key: stat for key, stat in cursor["requested"].items() if key in seen}
-    requested.update({key: stable[key] for key in changed})
     return dg.SensorResult(
         run_requests=run_requests,
-        dynamic_partitions_requests=_partition_requests(sorted(set(stable) - existing), deleted),
-        cursor=_dump({"seen": seen, "requested": requested}),
+        dynamic_partitions_requests=_partition_requests(sorted(set(taken) - existing), deleted),
+        cursor=_dump({"pending": waiting, "requested": requested}),
     )
+
+
+def _built_stats(settings: CadPipelineSettings) -> dict[str, list[int]]:
+    """``{partition key: [size, mtime]}`` of the ``cad_files`` table the last run wrote (empty
+    when none has): three columns only, so a 100,000-row table reads in milliseconds."""
+    path = settings.layout.files  # where the cad_files asset's IO manager writes it
+    if not path.exists():
+        return {}
+    table = pq.read_table(path, columns=["partition_key", "size_bytes", "mtime_ns"])
+    columns = [table.column(name).to_pylist() for name in ("partition_key", "size_bytes", "mtime_ns")]
+    return {key: [size, mtime] for key, size, mtime in zip(*columns)}
 
 
 def _fingerprint(keys: list[str], stats: dict) -> str:
@@ -75,11 +117,12 @@ def _partition_requests(added: list[str], deleted: list[str]) -> list:
 
 
 def _load(cursor: str | None) -> dict:
-    # The cursor holds two stat maps of every file: compressed, 10,000 files fit in ~200 kB.
-    if not cursor:
-        return {"seen": {}, "requested": {}}
-    return json.loads(zlib.decompress(base64.b64decode(cursor)))
+    # Only files in motion: empty maps (about 40 characters) when nothing is changing. A cursor
+    # of the earlier format ({"seen", "requested"}) loads too: its "requested" map empties as
+    # soon as cad_files records those files.
+    state = json.loads(zlib.decompress(base64.b64decode(cursor))) if cursor else {}
+    return {"pending": state.get("pending", {}), "requested": state.get("requested", {})}
 
 
 def _dump(state: dict) -> str:
-    return base64.b64encode(zlib.compress(json.dumps(state).encode())).decode()
+    return base64.b64encode(zlib.compress(json.dumps(state, separators=(",", ":")).encode())).decode()

@@ -54,8 +54,22 @@ class SkippedFile:
 
 @dataclass(frozen=True)
 class EncodedFile:
-    """A store was written: its file-level ``metadata``, and the whole ``files`` encoders saved
-    with it (a preview, say), handed back so the caller need not reopen the store."""
+    """A store was written: everything the catalogue records of it, handed back so that the
+    caller never reopens the store.
+
+    Attributes
+    ----------
+    metadata : dict
+        The file-level fields the encoders and the pipeline saved.
+    files : dict
+        Whole files saved with the arrays, by name (a preview, say).
+    rows : dict[str, int]
+        Rows of each group of the store.
+    cpu_seconds : float
+        The worker's CPU time for reading and encoding the file.
+    """
 
     metadata: dict
     files: dict
+    rows: dict
+    cpu_seconds: float = 0.0

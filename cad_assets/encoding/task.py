@@ -16,7 +16,7 @@ from cad_assets.flow.pipeline import PIPELINE_METADATA
 from cad_assets.flow.storage import FileStorage
 from cad_assets.flow.tasks import EncoderTask, Skip
 from cad_assets.schema import Schema, validate_groups
-from cad_assets.storage import write_file_store
+from cad_assets.storage import json_metadata, write_file_store
 from cad_assets.workers import TaskFailure
 
 def encode_to_store(request: EncodeRequest) -> EncodedFile | SkippedFile | TaskFailure:
@@ -27,7 +27,7 @@ def encode_to_store(request: EncodeRequest) -> EncodedFile | SkippedFile | TaskF
     :class:`cad_assets.geometry.CadReadError` for files that are not usable CAD) are raised,
     and the pool reports them for this file only.
     """
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     tasks, schema = _encoders(request.encoders)
     loader = _loader() if any(t.reads_cad_models for t in tasks) else None
     injected = {"cad_file": request.file, "cad_loader": loader}
@@ -60,8 +60,8 @@ def encode_to_store(request: EncodeRequest) -> EncodedFile | SkippedFile | TaskF
         "encode_seconds": time.perf_counter() - started,
         "worker_pid": os.getpid(),
     }
-    write_file_store(Path(request.store_path), groups, metadata, files)
-    return EncodedFile(metadata, files)
+    rows = write_file_store(Path(request.store_path), groups, metadata, files)
+    return EncodedFile(json_metadata(metadata), files, rows, time.process_time() - started_cpu)
 
 
 def _failure(task: EncoderTask, error: Exception) -> TaskFailure:

@@ -14,11 +14,11 @@ from cad_assets.explore.conditions import Condition
 from cad_assets.explore.fields import FieldRef, Piece, array_pieces, column_pieces
 from cad_assets.explore.files import FileTable
 from cad_assets.explore.histogram import Histogram
-from cad_assets.explore.layout import OutputLayout
+from cad_assets.storage import OutputLayout
 from cad_assets.explore.row_index import RowIndex
 from cad_assets.explore.slices import DEFAULT_MAX_ROWS
 from cad_assets.explore.toc import TableOfContents, table_of_contents
-from cad_assets.storage import open_dataset, read_table
+from cad_assets.storage import read_table
 
 
 class Explorer:
@@ -52,7 +52,8 @@ class Explorer:
         """Open an output folder (``<output>/cad_dataset.zarr``, ``<output>/tables/``) or a
         ``.zarr`` dataset in one; ``FileNotFoundError`` if there is no dataset."""
         layout = OutputLayout.of(output)
-        return cls(open_dataset(layout.dataset), layout.infoset, layout.attribset, max_rows)
+        layout.require_dataset()
+        return cls(layout.open_dataset(), layout.infoset, layout.attribset, max_rows)
 
     @property
     def infoset(self) -> pd.DataFrame | None:

@@ -11,7 +11,6 @@ import importlib
 
 from cad_assets.ml.features import Categorical, FeatureSet
 from cad_assets.ml.graphs import build_graph
-from cad_assets.ml.layout import DatasetFolder
 from cad_assets.ml.metrics import majority_baseline
 from cad_assets.ml.normalise import Normaliser
 from cad_assets.ml.optional import INSTALL_HINT
@@ -19,6 +18,7 @@ from cad_assets.ml.splits import Split, SplitMismatchError, load_split, make_spl
 from cad_assets.ml.statistics import ChannelStats, compute_statistics
 from cad_assets.ml.stratify import SUBSETS, assign_subsets
 from cad_assets.ml.targets import SplitTargets, split_targets
+from cad_assets.storage import OutputLayout
 
 #: Names that need torch, by the module defining them.
 _TORCH_NAMES = {
@@ -31,8 +31,8 @@ _TORCH_NAMES = {
 }
 
 __all__ = [
-    "INSTALL_HINT", "SUBSETS", "Categorical", "ChannelStats", "DatasetFolder", "FeatureSet",
-    "Normaliser", "Split", "SplitMismatchError", "SplitTargets", "assign_subsets",
+    "INSTALL_HINT", "SUBSETS", "Categorical", "ChannelStats", "FeatureSet",
+    "Normaliser", "OutputLayout", "Split", "SplitMismatchError", "SplitTargets", "assign_subsets",
     "build_graph", "compute_statistics", "load_split", "majority_baseline", "make_split",
     "save_split", "split_targets", *_TORCH_NAMES,
 ]

@@ -1,11 +1,14 @@
 """Train / validation / test splits of a dataset's files, saved beside it for reproducibility.
 
 A split lives at ``<output>/splits/<name>.json``. It names its files by ``partition_key`` and
-``sha256`` as well as ``file_id`` (ids are renumbered when the dataset is rebuilt) and holds
-the label key, fractions, seed, and the normalisation statistics of its training files.
+``sha256`` as well as ``file_id`` (stable while the file's partition exists) and holds the
+label key, fractions, seed, and the normalisation statistics of its training files. It keeps
+loading when files are added to or removed from the dataset; it refuses files whose content
+or encoding changed.
 """
 
 import json
+import warnings
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -14,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cad_assets.ml.features import FeatureSet
-from cad_assets.ml.layout import DatasetFolder
+from cad_assets.storage import OutputLayout
 from cad_assets.ml.statistics import ChannelStats, compute_statistics
 from cad_assets.ml.stratify import SUBSETS, assign_subsets, check_fractions
 from cad_assets.ml.targets import split_targets
@@ -72,7 +75,7 @@ def make_split(folder, name: str, label_key: str, fractions=(0.8, 0.1, 0.1), see
 
     Parameters
     ----------
-    folder : DatasetFolder or path
+    folder : OutputLayout or path
         The pipeline output folder.
     label_key
         An infoset column (``"label"``: stratified by class) or a dataset array
@@ -84,12 +87,12 @@ def make_split(folder, name: str, label_key: str, fractions=(0.8, 0.1, 0.1), see
     overwrite
         Replace a saved split of that name (otherwise ``FileExistsError``).
     """
-    folder = DatasetFolder.of(folder)
-    path = folder.split_path(name)
+    folder = OutputLayout.of(folder)
+    path = folder.split(name)
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path} exists: load it with load_split(), or pass overwrite=True")
     share = check_fractions(fractions)
-    dataset, infoset = folder.open(), folder.infoset()
+    dataset, infoset = folder.open_dataset(), folder.read_infoset()
     targets = split_targets(dataset, infoset, label_key)
     files = _file_columns(infoset).assign(
         subset=np.asarray(SUBSETS)[assign_subsets(targets.values, share, seed)])
@@ -102,7 +105,7 @@ def make_split(folder, name: str, label_key: str, fractions=(0.8, 0.1, 0.1), see
 
 def save_split(folder, split: Split) -> Path:
     """Write ``split`` to ``<output>/splits/<name>.json`` atomically; returns the path."""
-    path = DatasetFolder.of(folder).split_path(split.name)
+    path = OutputLayout.of(folder).split(split.name)
     data = {
         "format_version": SPLIT_FORMAT_VERSION,
         "name": split.name,
@@ -133,11 +136,11 @@ def load_split(folder, name: str) -> Split:
         A file of the split is no longer in the dataset, or its content (``sha256``) or
         encoder version changed: the split and its statistics no longer describe the data.
     """
-    folder = DatasetFolder.of(folder)
-    data = json.loads(folder.split_path(name).read_text())
+    folder = OutputLayout.of(folder)
+    data = json.loads(folder.split(name).read_text())
     saved = pd.concat([pd.DataFrame(data["subsets"][s]).assign(subset=s) for s in SUBSETS],
                       ignore_index=True)
-    current = _file_columns(folder.infoset())
+    current = _file_columns(folder.read_infoset())
     files = _reconcile(name, saved, current)
     statistics = {key: ChannelStats.from_json(v) for key, v in data["statistics"].items()}
     return Split(data["name"], data["label_key"], data["kind"], data["fractions"], data["seed"],
@@ -146,12 +149,16 @@ def load_split(folder, name: str) -> Split:
 
 def _reconcile(name: str, saved: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
     joined = saved.merge(current, on="partition_key", how="left", suffixes=("_saved", ""))
-    problems = []
     missing = joined["file_id"].isna()
     if missing.any():
-        problems.append(_listed("no longer in the dataset", joined.loc[missing, "partition_key"]))
+        # Files removed from the dataset leave their subset; the others keep their meaning.
+        warnings.warn(f"split {name!r}: " + _listed("no longer in the dataset, left out",
+                                                    joined.loc[missing, "partition_key"]),
+                      stacklevel=3)
+        joined = joined[~missing]
+    problems = []
     for column, what in (("sha256", "changed content"), ("encoding_version", "a new encoding")):
-        differs = ~missing & (joined[f"{column}_saved"].astype(str) != joined[column].astype(str))
+        differs = joined[f"{column}_saved"].astype(str) != joined[column].astype(str)
         if differs.any():
             keys = joined.loc[differs, "partition_key"]
             problems.append(_listed(f"with {what} ({column})", keys))

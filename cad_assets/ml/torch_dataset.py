@@ -6,7 +6,7 @@ import numpy as np
 
 from cad_assets.ml.features import FeatureSet
 from cad_assets.ml.graphs import build_graph
-from cad_assets.ml.layout import DatasetFolder
+from cad_assets.storage import OutputLayout
 from cad_assets.ml.normalise import Normaliser
 from cad_assets.ml.optional import require_torch
 from cad_assets.ml.source import FileRows
@@ -20,7 +20,7 @@ class CadGraphDataset(torch.utils.data.Dataset):
 
     Parameters
     ----------
-    folder : DatasetFolder or path
+    folder : OutputLayout or path
         The pipeline output folder.
     split : Split or str
         A split, or the name of one saved in ``<output>/splits/``.
@@ -49,11 +49,11 @@ class CadGraphDataset(torch.utils.data.Dataset):
                  features: FeatureSet = FeatureSet(), preload: bool = True,
                  face_label: str | None = "auto", file_label: str | None = None,
                  transform: Callable | None = None):
-        folder = DatasetFolder.of(folder)
+        folder = OutputLayout.of(folder)
         self.split = load_split(folder, split) if isinstance(split, str) else split
         self.file_ids = self.split.file_ids(subset)
         self.normaliser = Normaliser(self.split.statistics, features)
-        dataset = folder.open()
+        dataset = folder.open_dataset()
         if face_label == "auto":
             face_label = "label" if "label" in dataset["faces"] else None
         self.face_label, self.transform = face_label, transform
@@ -63,7 +63,7 @@ class CadGraphDataset(torch.utils.data.Dataset):
         self.pairs = FileRows(dataset["graph"], ["src", "dst", "edge"], self.file_ids, preload)
         self.file_labels = None
         if file_label is not None:
-            infoset = folder.infoset().set_index("file_id")
+            infoset = folder.read_infoset().set_index("file_id")
             self.file_labels = infoset.loc[self.file_ids, file_label].to_numpy(np.int64)
 
     @property

@@ -39,8 +39,9 @@ FILES_PREFIX = "files/"
 
 def write_file_store(
     path: Path, groups: Groups, metadata: Mapping, files: Mapping[str, bytes] | None = None
-) -> None:
-    """Write the arrays and metadata of one file as a zipped Zarr v3 store at ``path``.
+) -> dict[str, int]:
+    """Write the arrays and metadata of one file as a zipped Zarr v3 store at ``path``; return
+    the rows of each group.
 
     Parameters
     ----------
@@ -71,7 +72,7 @@ def write_file_store(
         "format_version": FORMAT_VERSION,
         "schema": schema_to_json(schema),
         "row_counts": row_counts,
-        "metadata": json.loads(json.dumps(metadata, default=_json_default)),
+        "metadata": json_metadata(metadata),
     }
     with atomic_write_path(path) as temp:
         write_zip_arrays(temp, arrays, attributes)
@@ -79,6 +80,7 @@ def write_file_store(
             with zipfile.ZipFile(temp, "a") as archive:
                 for name, data in files.items():
                     archive.writestr(f"{FILES_PREFIX}{PurePath(name).name}", data)
+    return row_counts
 
 
 class FileStore:
@@ -146,6 +148,17 @@ class FileStore:
 def open_file_store(path: Path) -> FileStore:
     """Open the store at ``path`` for reading; only its root metadata is read now."""
     return FileStore(path)
+
+
+def json_metadata(metadata: Mapping) -> dict:
+    """``metadata`` as plain JSON values (numpy scalars and arrays, paths converted), as stored.
+
+    Raises
+    ------
+    TypeError
+        If a value has no JSON form.
+    """
+    return json.loads(json.dumps(metadata, default=_json_default))
 
 
 def _as_little_endian(array: np.ndarray) -> np.ndarray:

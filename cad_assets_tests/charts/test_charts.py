@@ -20,6 +20,7 @@ from cad_assets.charts import (
     file_label_counts,
     surface_type_counts,
 )
+from cad_assets.storage import MergeEntry, merge_dataset, open_dataset, write_file_store
 
 SURFACE_NAMES = ["plane", "cylinder", "cone", "sphere", "torus"]
 ALL_CHARTS = ("faces_per_file", "surface_types", "face_labels", "file_labels", "errors")
@@ -131,18 +132,28 @@ def test_no_errors_still_gives_a_chart(errors):
 
 
 def test_a_dataset_path_is_opened_read_only(tmp_path, dataset, infoset, attribset, errors):
-    full = zarr.open_group(tmp_path / "full.zarr", mode="w")
-    no_labels = zarr.open_group(tmp_path / "no_labels.zarr", mode="w")
-    for name, values in dataset.items():
-        full.create_array(name, data=values, chunks=(3,))
-        if name != "faces/label":
-            no_labels.create_array(name, data=values)
-    charts = dataset_charts(tmp_path / "full.zarr", infoset, attribset, errors)
+    full, no_labels = tmp_path / "full" / "cad_dataset.zarr", tmp_path / "no_labels" / "cad_dataset.zarr"
+    _merge(dataset, full)
+    _merge({name: values for name, values in dataset.items() if name != "faces/label"}, no_labels)
+    charts = dataset_charts(full, infoset, attribset, errors)
     assert list(charts) == [*ALL_CHARTS]
-    assert face_label_counts(zarr.open_group(tmp_path / "full.zarr", mode="r"), attribset) == {
-        "unlabelled": 2, "slot": 4, "hole": 2}
-    charts = dataset_charts(str(tmp_path / "no_labels.zarr"), infoset, attribset, errors)
+    assert face_label_counts(open_dataset(full), attribset) == {"unlabelled": 2, "slot": 4, "hole": 2}
+    charts = dataset_charts(str(no_labels), infoset, attribset, errors)
     assert "face_labels" not in charts and "surface_types" in charts
+
+
+def _merge(arrays: dict, out):
+    """Publish ``arrays`` (``{"faces/<name>": values}`` with ``faces/file_id``) as a dataset
+    of one store per file."""
+    file_of_row = arrays["faces/file_id"]
+    entries = []
+    for file_id in np.unique(file_of_row):
+        faces = {name.split("/")[1]: values[file_of_row == file_id]
+                 for name, values in arrays.items() if name != "faces/file_id"}
+        store = out.parent / f"{file_id}.zarr.zip"
+        entries.append(MergeEntry(int(file_id), store, store.name,
+                                  write_file_store(store, {"faces": faces}, {})))
+    merge_dataset(entries, out)
 
 
 def test_empty_dataset_still_draws(attribset):

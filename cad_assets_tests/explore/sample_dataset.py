@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cad_assets.storage import merge_file_stores, write_file_store, write_table
+from cad_assets.storage import MergeEntry, merge_dataset, write_file_store, write_table
 from cad_assets_tests.storage.synthetic import synthetic_groups
 
 #: Per file id: surface types and face labels (one per face) and the number of edges.
@@ -40,8 +40,8 @@ def build_output(out: Path, rows_per_chunk: int = 4) -> Path:
         if file_id == 4:
             faces["area"][1] = np.nan  # as a face without a surface
         store = out / "encodings" / f"{file_id}.zarr.zip"
-        write_file_store(store, groups, {})
-        sources.append((file_id, store))
+        rows = write_file_store(store, groups, {})
+        sources.append(MergeEntry(file_id, store, store.name, rows))
         key = KEYS[file_id]
         infoset.append({
             "file_id": file_id, "partition_key": key, "path": str(out / "sources" / key),
@@ -49,7 +49,7 @@ def build_output(out: Path, rows_per_chunk: int = 4) -> Path:
             "n_faces": len(surface_type), "n_edges": EDGES[file_id],
             "label": FILE_CLASS[file_id][0], "label_name": FILE_CLASS[file_id][1],
         })
-    merge_file_stores(sources, out / "cad_dataset.zarr", rows_per_chunk=rows_per_chunk)
+    merge_dataset(sources, out / "cad_dataset.zarr", rows_per_chunk=rows_per_chunk)
     infoset = pd.DataFrame(infoset).astype({"label": "int32"})
     write_table(infoset, out / "tables" / "cad_infoset.parquet")
     write_table(attribset(), out / "tables" / "cad_attribset.parquet")

@@ -12,8 +12,10 @@ def test_table_of_contents_lists_every_array_with_its_size(explorer, output):
     assert uv_grid.shape == (16, 10, 10, 7) and uv_grid.dtype == "float32"
     assert uv_grid.chunks == (4, 10, 10, 7)
     assert uv_grid.nbytes == 16 * 700 * 4
-    on_disk = resolve_published(output / "cad_dataset.zarr") / "faces" / "uv_grid"
-    assert uv_grid.stored_bytes == sum(f.stat().st_size for f in on_disk.rglob("*") if f.is_file())
+    shards = resolve_published(output / "cad_dataset.zarr") / "shards"
+    on_disk = [file for shard in shards.iterdir() if shard.is_dir()
+               for file in (shard / "faces" / "uv_grid").rglob("*") if file.is_file()]
+    assert uv_grid.stored_bytes == sum(file.stat().st_size for file in on_disk) > 0
     assert toc.stored_bytes == sum(array.stored_bytes for array in toc.arrays)
 
     frame = toc.to_frame()

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cad_assets.storage import merge_file_stores, write_file_store, write_table
+from cad_assets.storage import MergeEntry, merge_dataset, write_file_store, write_table
 from cad_assets_tests.storage.synthetic import synthetic_groups
 
 
@@ -52,7 +52,7 @@ def write_output(output: Path, file_classes: list[int], face_class_sets: list[li
 
     File ``i`` (partition key ``part/<i>.step``) has the per-file class ``file_classes[i]``
     and face labels drawn from ``face_class_sets[i]``; its file id is ``first_file_id + i``
-    (a rebuild renumbers files). Files in ``changed`` get other content and sha256.
+    (another output of the same files). Files in ``changed`` get other content and sha256.
     Returns the infoset.
     """
     rows, sources = [], []
@@ -62,14 +62,14 @@ def write_output(output: Path, file_classes: list[int], face_class_sets: list[li
         rng = np.random.default_rng(seed)
         faces, edges = int(rng.integers(3, 9)), int(rng.integers(2, 10))
         path = output / "encodings" / f"{index}-{seed}.zarr.zip"
-        write_file_store(path, file_groups(faces, edges, face_classes, seed), {})
-        sources.append((file_id, path))
+        counts = write_file_store(path, file_groups(faces, edges, face_classes, seed), {})
+        sources.append(MergeEntry(file_id, path, path.name, counts))
         rows.append({"file_id": file_id, "partition_key": f"part/{index}.step",
                      "path": f"/sources/part/{index}.step",
                      "sha256": hashlib.sha256(str(seed).encode()).hexdigest(),
                      "n_faces": faces, "n_edges": edges, "encoding_version": "1-test",
                      "label": file_class})
-    merge_file_stores(sources, output / "cad_dataset.zarr", rows_per_chunk=rows_per_chunk)
+    merge_dataset(sources, output / "cad_dataset.zarr", rows_per_chunk=rows_per_chunk)
     infoset = pd.DataFrame(rows).astype({"file_id": "int32", "label": "int32"})
     write_table(infoset, output / "tables" / "cad_infoset.parquet")
     return infoset

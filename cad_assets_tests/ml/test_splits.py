@@ -2,6 +2,7 @@ import json
 from collections import Counter
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from cad_assets.ml import SplitMismatchError, load_split, make_split
@@ -95,15 +96,20 @@ def test_a_rebuilt_dataset_with_new_file_ids_maps_back(tmp_path):
     assert loaded.files["partition_key"].tolist() == made.files["partition_key"].tolist()
 
 
-def test_missing_or_changed_files_are_reported(tmp_path):
+def test_removed_files_leave_the_split_and_changed_files_are_refused(tmp_path):
     classes, sets = FILE_CLASSES[:20], face_class_sets(20)
     write_output(tmp_path, classes, sets)
-    make_split(tmp_path, "s", "faces/label", seed=0)
+    made = make_split(tmp_path, "s", "faces/label", seed=0)
+    write_output(tmp_path, classes[:19], sets[:19])  # part/19 removed
+    with pytest.warns(UserWarning, match="1 file.s. no longer in the dataset, left out: part/19.step"):
+        loaded = load_split(tmp_path, "s")
+    kept = made.files[made.files["partition_key"] != "part/19.step"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(loaded.files, kept)
+
     write_output(tmp_path, classes[:19], sets[:19], changed=frozenset({4}))
-    with pytest.raises(SplitMismatchError) as error:
+    with pytest.raises(SplitMismatchError) as error, pytest.warns(UserWarning):
         load_split(tmp_path, "s")
     message = str(error.value)
-    assert "1 file(s) no longer in the dataset: part/19.step" in message
     assert "1 file(s) with changed content (sha256): part/4.step" in message
     assert "make_split" in message
 

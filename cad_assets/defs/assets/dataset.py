@@ -5,11 +5,12 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from cad_assets.defs.io_managers import DatasetContents
+from cad_assets.charts import dataset_charts
+from cad_assets.defs.metadata import png_metadata
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.flow import Pipeline
 from cad_assets.labels import UNLABELLED, LabelVocabulary, file_class_names
-from cad_assets.storage import EncodingArtifact, open_file_store
+from cad_assets.storage import MergeEntry, merge_dataset, open_dataset
 
 
 @dg.asset(
@@ -17,40 +18,26 @@ from cad_assets.storage import EncodingArtifact, open_file_store
     group_name="cad",
     # cad_errors is produced by the encoding step: depending on it orders this after that step
     # in runs that encode, and it is where the files missing from this table are explained.
-    deps=["cad_errors"],
+    deps=["cad_errors", "cad_encodings"],
 )
 def cad_infoset(
-    settings: CadPipelineSettings,
-    cad_pipeline: dg.ResourceParam[Pipeline],
-    cad_files: pd.DataFrame,
-    cad_encodings: dict[str, list[EncodingArtifact]],
+    settings: CadPipelineSettings, cad_pipeline: dg.ResourceParam[Pipeline], cad_files: pd.DataFrame
 ) -> pd.DataFrame:
     """File-level metadata of the dataset: ``file_id`` (the id used by every group's ``file_id``
-    array), path, sha256, format, size, and every metadata field of the schema (counts, bounding
-    box, encode seconds, ...), for every current file with a store of its current content and
-    encoder version. Ordered by partition key. With ``settings.file_labels``, also each file's
+    array; a file keeps it for as long as its partition exists), path, sha256, format, size,
+    and every metadata field of the schema (counts, bounding box, encode seconds, ...), for
+    every current file encoded with its current content and encoder version, as the catalogue
+    recorded them. Ordered by partition key. With ``settings.file_labels``, also each file's
     class: ``label_name`` and ``label`` (codes numbering the sorted names; -1 = not labelled)."""
-    # Per-file metadata copied from each store: every field the schema declares.
+    encoded = _encoded(settings, cad_pipeline, cad_files)
     metadata_columns = [m.name for m in cad_pipeline.schema.metadata]
-    rows = []
-    for file in cad_files.itertuples(index=False):
-        artifacts = cad_encodings.get(file.partition_key, [])
-        store = _current_store(artifacts, file.sha256, cad_pipeline.version)
-        if store is None:
-            continue
-        with open_file_store(store.path) as stored:
-            metadata = stored.metadata
-        rows.append(
-            {
-                "file_id": len(rows),
-                **file._asdict(),
-                **{column: metadata.get(column) for column in metadata_columns},
-                "store_path": str(store.path),
-            }
-        )
-    infoset = pd.DataFrame(
-        rows, columns=["file_id", *cad_files.columns, *metadata_columns, "store_path"]
-    )
+    fields = pd.DataFrame([{c: m.get(c) for c in metadata_columns} for m in encoded["metadata"]],
+                          columns=metadata_columns)
+    infoset = pd.concat([
+        encoded[["file_id", "partition_key"]].merge(cad_files, on="partition_key", how="left"),
+        fields,
+        encoded[["store_path"]],
+    ], axis=1)
     if settings.file_labels:
         infoset = _with_class_labels(infoset, settings.file_labels)
     return infoset
@@ -58,18 +45,41 @@ def cad_infoset(
 
 @dg.asset(io_manager_key="dataset_io_manager", group_name="cad", deps=["cad_encodings"])
 def cad_dataset(
-    cad_infoset: pd.DataFrame, cad_attribset: pd.DataFrame, cad_errors: pd.DataFrame
-) -> DatasetContents:
+    settings: CadPipelineSettings,
+    cad_pipeline: dg.ResourceParam[Pipeline],
+    cad_infoset: pd.DataFrame,
+    cad_attribset: pd.DataFrame,
+    cad_errors: pd.DataFrame,
+) -> dg.MaterializeResult:
     """The merged dataset: one Zarr group per entity (faces, edges, graph, ...) with the rows of
-    every file in ``cad_infoset`` concatenated and a ``file_id`` array per group. Returns the
-    stores to merge and what its charts need; the IO manager merges and publishes them
-    atomically, then draws the charts (faces per file, surface types, labels, errors)."""
-    return DatasetContents(
-        stores=[(row.file_id, Path(row.store_path)) for row in cad_infoset.itertuples()],
-        infoset=cad_infoset,
-        attribset=cad_attribset,
-        errors=cad_errors,
+    every file in ``cad_infoset``, in file id order, and a ``file_id`` array per group. Only
+    the shards holding files that were added, changed or removed are rewritten; the new
+    version is published atomically. Shows the dataset's charts (faces per file, surface
+    types, labels, errors)."""
+    encoded = _encoded(settings, cad_pipeline, cad_infoset)
+    entries = [MergeEntry(row.file_id, Path(row.store_path), row.store_path, row.rows)
+               for row in encoded.itertuples()]
+    report = merge_dataset(entries, settings.layout.dataset)
+    charts = dataset_charts(open_dataset(report.path), cad_infoset, cad_attribset, cad_errors)
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(report.path)),
+            "files": report.n_files,
+            "files_rewritten": report.files_rewritten,
+            "shards_written": report.shards_written,
+            "shards_kept": report.shards_kept,
+            "merge_seconds": round(report.seconds, 3),
+            "bytes_on_disk": report.bytes_on_disk,
+            **{f"rows/{group}": rows for group, rows in report.rows.items()},
+            **{f"chart/{name}": png_metadata(png, name) for name, png in charts.items()},
+        }
     )
+
+
+def _encoded(settings: CadPipelineSettings, pipeline: Pipeline, files: pd.DataFrame) -> pd.DataFrame:
+    """The catalogue's rows of ``files`` that are encoded, by partition key."""
+    current = settings.catalogue(pipeline.version).current(files)
+    return current[current["status"] == "encoded"].reset_index(drop=True)
 
 
 def _with_class_labels(infoset: pd.DataFrame, source: str) -> pd.DataFrame:
@@ -77,9 +87,3 @@ def _with_class_labels(infoset: pd.DataFrame, source: str) -> pd.DataFrame:
     vocabulary = LabelVocabulary.from_labels(name for name in names if name)
     codes = [vocabulary.code(name) if name else UNLABELLED for name in names]
     return infoset.assign(label_name=names, label=pd.Series(codes, dtype="int32"))
-
-
-def _current_store(
-    stores: list[EncodingArtifact], sha256: str | None, version: str
-) -> EncodingArtifact | None:
-    return next((s for s in stores if s.sha256 == sha256 and s.version == version), None)

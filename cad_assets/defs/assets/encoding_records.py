@@ -1,27 +1,26 @@
-"""How each file's outcome is recorded on its ``cad_encodings`` partition: materialized with its
-metadata and preview, or observed as failed or skipped, with a record beside its stores."""
+"""How each file's outcome is recorded: in the catalogue, and on its own ``cad_encodings``
+partition (materialized with its metadata and preview, or observed as failed or skipped).
 
-import time
-from pathlib import Path
+One Dagster event per file: the event log is the run process's largest per-file cost.
+"""
 
 import dagster as dg
 import pandas as pd
 
 from cad_assets.builtin.preview import PREVIEW_FILE
+from cad_assets.catalogue import Catalogue
 from cad_assets.defs.metadata import png_metadata
 from cad_assets.encoding import EncodedFile, EncodeRequest
-from cad_assets.storage import EncodingsLayout, open_file_store
+from cad_assets.storage import open_file_store
 
 ENCODINGS = dg.AssetKey("cad_encodings")
 
 
-def record_unencoded(context, layout: EncodingsLayout, request: EncodeRequest, status: str,
-                      outcome: dict):
-    """The partition stays unmaterialized; an observation and a record say why (a failure, or
-    an encoder that skipped the file)."""
-    record = {**outcome, "status": status, "partition_key": request.partition_key,
-              "path": request.path, "sha256": request.sha256, "failed_at": time.time()}
-    layout.write_failure(request.partition_key, request.sha256, request.version, record)
+def record_unencoded(context, catalogue: Catalogue, request: EncodeRequest, status: str,
+                     outcome: dict):
+    """The partition stays unmaterialized; the catalogue and an observation say why (a
+    failure, or an encoder that skipped the file)."""
+    catalogue.record_unencoded(request, status, outcome, context.run.run_id)
     shown = ("error_type", "task", "message", "worker_pid")
     context.log_event(
         dg.AssetObservation(
@@ -32,25 +31,25 @@ def record_unencoded(context, layout: EncodingsLayout, request: EncodeRequest, s
     )
 
 
-def record_success(context, layout: EncodingsLayout, request: EncodeRequest, stored: EncodedFile):
-    """Materialize the partition with the file's own metadata; drop its older artifacts."""
-    layout.keep_only(request.partition_key, keep=Path(request.store_path))
+def record_success(context, catalogue: Catalogue, request: EncodeRequest, stored: EncodedFile):
+    """Commit the store to the catalogue, then materialize the partition with its metadata."""
+    catalogue.record_encoded(request, stored, context.run.run_id)
     context.log_event(_materialization(request.partition_key, request.store_path, stored.metadata,
                                        stored.files.get(PREVIEW_FILE)))
 
 
-def materialize_unrecorded(
-    context, layout: EncodingsLayout, files: pd.DataFrame, keys: list[str], version: str
-):
-    """Record stores that exist but were never recorded in this Dagster instance: a run killed
-    between writing a store and logging it, or outputs kept while the instance was replaced."""
-    recorded = context.instance.get_materialized_partitions(ENCODINGS)
-    sha_of = dict(zip(files["partition_key"], files["sha256"]))
-    for key in sorted(set(keys) - recorded):
-        store = layout.store_path(key, sha_of[key], version)
-        with open_file_store(store) as stored:
+def materialize_unrecorded(context, catalogue: Catalogue, files: pd.DataFrame, keys: list[str]):
+    """Materialize up-to-date files this Dagster instance has no materialization of: a run
+    killed between committing a file and logging it, or outputs kept while the instance was
+    replaced. The preview is read back from the store only here, on this recovery path."""
+    missing = set(keys) - context.instance.get_materialized_partitions(ENCODINGS)
+    if not missing:
+        return
+    current = catalogue.current(files[files["partition_key"].isin(missing)])
+    for row in current.itertuples():
+        with open_file_store(row.store_path) as stored:
             preview = stored.read_file(PREVIEW_FILE)
-            context.log_event(_materialization(key, str(store), stored.metadata, preview))
+        context.log_event(_materialization(row.partition_key, row.store_path, row.metadata, preview))
 
 
 def _materialization(

@@ -26,13 +26,11 @@ from cad_assets.defs.assets.encoding_records import (
     record_success,
     record_unencoded,
 )
-from cad_assets.defs.io_managers import EncodingsIOManager
 from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.encoding import ENCODE_TASK, EncodeRequest, SkippedFile
-from cad_assets.encoding.plan import current_errors, plan_encoding
+from cad_assets.catalogue import Catalogue
 from cad_assets.flow import Pipeline
-from cad_assets.storage import EncodingsLayout
 from cad_assets.workers import TaskFailure, run_isolated
 
 ERRORS = dg.AssetKey("cad_errors")
@@ -64,7 +62,7 @@ def build_encode_assets(pipeline: Pipeline) -> dg.AssetsDefinition:
                 description=f"Per-file Zarr store, one partition per CAD file. Encoders: {encoders}.",
                 metadata={"encoders": encoders},
                 group_name="cad",
-            ).with_io_manager_key("encodings_io_manager"),
+            ),
             dg.AssetSpec(
                 ERRORS,
                 deps=["cad_files", ENCODINGS],
@@ -80,22 +78,20 @@ def build_encode_assets(pipeline: Pipeline) -> dg.AssetsDefinition:
         context: dg.AssetExecutionContext,
         config: EncodeConfig,
         settings: CadPipelineSettings,
-        encodings_io_manager: dg.ResourceParam[EncodingsIOManager],
         cad_files: pd.DataFrame,
     ):
-        yield from _encode_step(context, config, settings, encodings_io_manager.layout, pipeline,
-                                cad_files)
+        yield from _encode_step(context, config, settings, pipeline, cad_files)
 
     return encode_cad_files
 
 
-def _encode_step(context, config, settings, layout, pipeline: Pipeline, cad_files: pd.DataFrame):
+def _encode_step(context, config, settings, pipeline: Pipeline, cad_files: pd.DataFrame):
+    catalogue = settings.catalogue(pipeline.version)
+    catalogue.sync(cad_files)
     # Partitions chosen in the UI or a backfill are re-encoded even when up to date.
     backfill = ENCODINGS in context.selected_asset_keys
-    plan = plan_encoding(
+    plan = catalogue.plan(
         cad_files,
-        layout,
-        pipeline.version,
         pipeline.encoder_references,
         only_keys=context.partition_keys if backfill else config.partition_keys or None,
         force=backfill,
@@ -105,11 +101,11 @@ def _encode_step(context, config, settings, layout, pipeline: Pipeline, cad_file
         f"{len(plan.requests)} files to encode, {len(plan.up_to_date)} up to date, "
         f"{len(plan.known_failures)} failed or skipped before, left alone"
     )
-    materialize_unrecorded(context, layout, cad_files, plan.up_to_date, pipeline.version)
-    failed, skipped = _encode_and_record(context, plan.requests, settings, layout, pipeline)
+    materialize_unrecorded(context, catalogue, cad_files, plan.up_to_date)
+    failed, skipped = _encode_and_record(context, plan.requests, settings, catalogue, pipeline)
 
     if ERRORS in context.selected_asset_keys:
-        errors = current_errors(cad_files, layout, pipeline.version)
+        errors = catalogue.errors(cad_files)
         yield dg.Output(
             errors,
             output_name=ERRORS.path[-1],
@@ -131,7 +127,7 @@ def _encode_and_record(
     context: dg.AssetExecutionContext,
     requests: list[EncodeRequest],
     settings: CadPipelineSettings,
-    layout: EncodingsLayout,
+    catalogue: Catalogue,
     pipeline: Pipeline,
 ) -> tuple[int, int]:
     """Encode ``requests`` in the worker pool and record each file's outcome as soon as it is
@@ -155,13 +151,13 @@ def _encode_and_record(
     for request, result in outcomes:
         if isinstance(result, TaskFailure):
             failed += 1
-            record_unencoded(context, layout, request, "failed", vars(result))
+            record_unencoded(context, catalogue, request, "failed", vars(result))
         elif isinstance(result, SkippedFile):
             skipped += 1
-            record_unencoded(context, layout, request, "skipped",
+            record_unencoded(context, catalogue, request, "skipped",
                               {"error_type": "Skipped", "task": result.task, "message": result.reason})
         else:
-            record_success(context, layout, request, result)
+            record_success(context, catalogue, request, result)
     return failed, skipped
 
 

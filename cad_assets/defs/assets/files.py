@@ -6,7 +6,6 @@ import dagster as dg
 import pandas as pd
 from sqlalchemy.exc import IntegrityError
 
-from cad_assets.defs.io_managers import EncodingsIOManager, table_path
 from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.flow import Pipeline
@@ -21,19 +20,16 @@ def cad_files(
     context: dg.AssetExecutionContext,
     settings: CadPipelineSettings,
     cad_pipeline: dg.ResourceParam[Pipeline],
-    encodings_io_manager: dg.ResourceParam[EncodingsIOManager],
 ) -> pd.DataFrame:
     """The CAD files the pipeline's gather task finds (by default: recursive discovery of
     .step .stp .iges .igs .brep, any case) with their size, mtime and SHA-256, and keep the
-    ``cad_file`` partitions in step: one per file, added for new files, removed (with their
-    encodings) for deleted ones."""
+    ``cad_file`` partitions in step: one per file, added for new files, removed for deleted
+    ones (the encoding step then prunes their encodings)."""
     found = gather_files(cad_pipeline, settings)
     table = pd.DataFrame([dataclasses.asdict(f) for f in found], columns=DISCOVERED_COLUMNS)
-    table["sha256"] = hash_files(found, _previous_hashes(context, settings))
+    table["sha256"] = hash_files(found, _previous_hashes(settings))
 
     added, removed = sync_file_partitions(context.instance, set(table["partition_key"]))
-    for key in removed:
-        encodings_io_manager.layout.remove_partition(key)
     context.add_output_metadata(
         {
             "files": len(table),
@@ -71,8 +67,8 @@ def sync_file_partitions(instance: dg.DagsterInstance, keys: set[str]) -> tuple[
     return added, removed
 
 
-def _previous_hashes(context: dg.AssetExecutionContext, settings: CadPipelineSettings) -> dict:
-    path = table_path(settings, context.asset_key)
+def _previous_hashes(settings: CadPipelineSettings) -> dict:
+    path = settings.layout.files
     if not path.exists():
         return {}
     previous = read_table(path)

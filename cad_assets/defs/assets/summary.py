@@ -1,16 +1,14 @@
 """``cad_run_summary``: the run summary (HOOPS AI's ``.flow`` file) at ``<output>/summary.json``."""
 
 import json
+import resource
 import time
 from collections import Counter
 
 import dagster as dg
 import pandas as pd
 
-from cad_assets.defs.assets.encoding_records import ENCODINGS
-from cad_assets.defs.io_managers import EncodingsIOManager, table_path
 from cad_assets.defs.resources import CadPipelineSettings
-from cad_assets.encoding.plan import current_skips
 from cad_assets.flow import Pipeline
 from cad_assets.storage import atomic_write_path
 
@@ -20,31 +18,39 @@ def cad_run_summary(
     context: dg.AssetExecutionContext,
     settings: CadPipelineSettings,
     cad_pipeline: dg.ResourceParam[Pipeline],
-    encodings_io_manager: dg.ResourceParam[EncodingsIOManager],
     cad_files: pd.DataFrame,
     cad_infoset: pd.DataFrame,
     cad_errors: pd.DataFrame,
 ) -> dg.MaterializeResult:
     """Paths of the dataset and its tables, seconds per stage of this run, file counts, the
-    error distribution by type, the files encoders skipped, the tasks and the settings used;
-    also shown here as metadata."""
-    encoded, failed = _encoding_outcomes_of_run(context)
-    skipped = current_skips(cad_files, encodings_io_manager.layout, cad_pipeline.version)
+    error distribution by type, the files encoders skipped, the CPU seconds of the run process
+    and of its workers, the tasks and the settings used; also shown here as metadata."""
+    catalogue = settings.catalogue(cad_pipeline.version)
+    this_run = catalogue.outcomes_of_run(context.run.run_id)
+    skipped = catalogue.skips(cad_files)
+    layout = settings.layout
+    stages = _stage_seconds(context)
     summary = {
         "run_id": context.run.run_id,
-        "dataset": str(settings.dataset_path),
-        "infoset": str(table_path(settings, dg.AssetKey("cad_infoset"))),
-        "attribset": str(table_path(settings, dg.AssetKey("cad_attribset"))),
-        "errors": str(table_path(settings, dg.AssetKey("cad_errors"))),
-        "files": str(table_path(settings, dg.AssetKey("cad_files"))),
-        "duration_seconds": _stage_seconds(context),
+        "dataset": str(layout.dataset),
+        "infoset": str(layout.infoset),
+        "attribset": str(layout.attribset),
+        "errors": str(layout.errors),
+        "files": str(layout.files),
+        "duration_seconds": stages,
+        "merge_seconds": _merge_seconds(context),
+        "cpu_seconds": {
+            # The run process: discovery, hashing, bookkeeping, Dagster's event log, the merge.
+            "run_process": round(_own_cpu_seconds(), 3),
+            "workers": round(this_run["worker_cpu_seconds"], 3),
+        },
         "file_count": {
             "discovered": len(cad_files),
             "in_dataset": len(cad_infoset),
             "failed": len(cad_errors),
             "skipped": len(skipped),
-            "encoded_this_run": encoded,
-            "failed_this_run": failed,
+            "encoded_this_run": this_run["encoded"],
+            "failed_this_run": this_run["failed"],
         },
         "error_distribution": dict(Counter(cad_errors["error_type"])),
         "skipped": skipped,
@@ -57,11 +63,11 @@ def cad_run_summary(
         "settings": {**settings.model_dump(), "encoding_version": cad_pipeline.version,
                      "debug": cad_pipeline.debug},
     }
-    with atomic_write_path(settings.summary_path) as temp:
+    with atomic_write_path(layout.summary) as temp:
         temp.write_text(json.dumps(summary, indent=2))
     return dg.MaterializeResult(
         metadata={
-            "path": dg.MetadataValue.path(str(settings.summary_path)),
+            "path": dg.MetadataValue.path(str(layout.summary)),
             "summary": dg.MetadataValue.json(summary),
             "files_in_dataset": len(cad_infoset),
             "files_failed": len(cad_errors),
@@ -81,21 +87,15 @@ def _stage_seconds(context: dg.AssetExecutionContext) -> dict[str, float]:
     return {**stages, "total": round(time.time() - started, 3)}
 
 
-def _encoding_outcomes_of_run(context: dg.AssetExecutionContext) -> tuple[int, int]:
-    """(files encoded, files failed) in this run, read back from its per-partition events:
-    materializations, and observations whose status is ``failed`` (not ``skipped``)."""
-    records = context.instance.get_records_for_run(
-        context.run.run_id,
-        of_type={dg.DagsterEventType.ASSET_MATERIALIZATION, dg.DagsterEventType.ASSET_OBSERVATION},
-    ).records
-    kinds = Counter()
-    for record in records:
-        event = record.event_log_entry.dagster_event
-        if event.asset_key != ENCODINGS:
-            continue
-        if event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION:
-            kinds["encoded"] += 1
-        else:
-            status = event.event_specific_data.asset_observation.metadata.get("status")
-            kinds[getattr(status, "value", status)] += 1
-    return kinds["encoded"], kinds["failed"]
+def _merge_seconds(context: dg.AssetExecutionContext) -> float | None:
+    """What the merge of this run took, as ``cad_dataset`` reported it."""
+    event = context.instance.get_latest_materialization_event(dg.AssetKey("cad_dataset"))
+    if event is None or event.run_id != context.run.run_id:
+        return None
+    value = event.asset_materialization.metadata.get("merge_seconds")
+    return getattr(value, "value", value)
+
+
+def _own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime

@@ -33,6 +33,6 @@ def build_dataset_task_asset(task: DatasetTask) -> dg.AssetsDefinition:
 
 
 def _task_folder(settings: CadPipelineSettings, name: str) -> Path:
-    folder = settings.output_path / "tasks" / name
+    folder = settings.layout.tasks / name
     folder.mkdir(parents=True, exist_ok=True)
     return folder
