@@ -27,7 +27,7 @@ from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.encoding import CadFile, EncodedFile, EncodeRequest
 from cad_assets.encoding.task import encode_to_store
 from cad_assets.sources import discover_cad_files
-from cad_assets.storage import EncodingsLayout, merge_file_stores
+from cad_assets.storage import MergeEntry, merge_dataset
 
 REPO = Path(__file__).resolve().parents[1]
 TELEMETRY_OFF = "telemetry:\n  enabled: false\n"
@@ -73,25 +73,27 @@ def run_pipeline_command(corpus: Path, workers: int, scratch: Path) -> float:
 
 def _encode(request: EncodeRequest):
     try:
-        return request if isinstance(encode_to_store(request), EncodedFile) else None
+        encoded = encode_to_store(request)
     except Exception:  # noqa: BLE001 - a bad file is skipped, as any such script would
         return None
+    return (request, encoded.rows) if isinstance(encoded, EncodedFile) else None
 
 
 def run_process_pool(corpus: Path, workers: int, scratch: Path) -> tuple[float, int]:
     started = time.perf_counter()
-    layout = EncodingsLayout(scratch / "pool" / "encodings")
+    stores = scratch / "pool" / "encodings"
     pipeline = default_pipeline()
     requests = [
         EncodeRequest(CadFile(f.partition_key, f.path, "x", f.format),
-                      str(layout.store_path(f.partition_key, "x", pipeline.version)),
+                      str(stores / f"{f.partition_key}.zarr.zip"),
                       pipeline.version, pipeline.encoder_references)
         for f in discover_cad_files([corpus])
     ]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         encoded = [r for r in pool.map(_encode, requests, chunksize=1) if r is not None]
-    sources = [(file_id, Path(r.store_path)) for file_id, r in enumerate(encoded)]
-    merge_file_stores(sources, scratch / "pool" / "cad_dataset.zarr")
+    entries = [MergeEntry(file_id, Path(request.store_path), request.store_path, rows)
+               for file_id, (request, rows) in enumerate(encoded)]
+    merge_dataset(entries, scratch / "pool" / "cad_dataset.zarr")
     return time.perf_counter() - started, len(encoded)
 
 

@@ -115,8 +115,10 @@ def _write_and_read_stores(workdir: Path, count: int) -> list[tuple[Path, dict[s
     files = [synthetic_groups(rng) for _ in range(count)]
     paths = [workdir / "encodings" / f"{index:06d}.zarr.zip" for index in range(count)]
     started = time.perf_counter()
-    rows = [write_file_store(path, groups, {"file_index": index, "source_path": f"part_{index}.step"})
-            for index, (groups, path) in enumerate(zip(files, paths))]
+    rows = [
+        write_file_store(path, groups, {"file_index": index, "source_path": f"part_{index}.step"})
+        for index, (groups, path) in enumerate(zip(files, paths))
+    ]
     report("write", time.perf_counter() - started, count)
 
     started = time.perf_counter()
@@ -135,9 +137,9 @@ def _write_and_read_stores(workdir: Path, count: int) -> list[tuple[Path, dict[s
                     array[...]
     report("read (zarr)", time.perf_counter() - started, len(sample))
     stored = sum(path.stat().st_size for path in paths) / count
-    print(f"a store: {stored / 1024:.0f} KiB on disk, "
-          f"{sum(a.nbytes for g in files for n in g.values() for a in n.values()) / count / 1024:.0f}"
-          " KiB of arrays")
+    arrays = sum(array.nbytes for groups in files for named in groups.values()
+                 for array in named.values()) / count
+    print(f"a store: {stored / 1024:.0f} KiB on disk, {arrays / 1024:.0f} KiB of arrays")
     return list(zip(paths, rows))
 
 

@@ -10,7 +10,8 @@ import subprocess
 
 from cad_assets.storage import open_dataset, read_table
 from cad_assets_tests.conftest import copy_files
-from cad_assets_tests.test_crash_recovery import BUILD, _assert_same_dataset, _build, _environment
+from cad_assets_tests.dataset_equality import assert_same_outputs
+from cad_assets_tests.test_crash_recovery import BUILD, _build, _environment
 
 
 def test_overlapping_runs_do_not_interleave_their_writes(tmp_path, shared_cad):
@@ -30,4 +31,4 @@ def test_overlapping_runs_do_not_interleave_their_writes(tmp_path, shared_cad):
     assert not list((shared / "out").glob("**/.*.tmp-*"))
     assert len(read_table(shared / "out" / "tables" / "cad_infoset.parquet")) == 24
     assert open_dataset(shared / "out" / "cad_dataset.zarr").attrs["n_files"] == 24
-    _assert_same_dataset(shared / "out" / "cad_dataset.zarr", clean / "out" / "cad_dataset.zarr")
+    assert_same_outputs(shared / "out", clean / "out")

@@ -9,17 +9,14 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 from dagster import DagsterInstance
 
-from cad_assets.storage import open_dataset, read_table
+from cad_assets.storage import open_dataset
 from cad_assets_tests.conftest import copy_files
+from cad_assets_tests.dataset_equality import assert_same_outputs
 
 DAGSTER = str(Path(sys.executable).parent / "dagster")
 BUILD = [DAGSTER, "job", "execute", "-m", "cad_assets.definitions", "-j", "build_dataset"]
-# Columns that legitimately differ between two builds of the same files.
-RUN_SPECIFIC = ["encode_seconds", "worker_pid", "store_path"]
 
 
 def _environment(root: Path, sources: Path) -> dict:
@@ -65,23 +62,13 @@ def test_killed_run_resumes_and_equals_a_clean_build(tmp_path, shared_cad):
     after = _stores(killed)
     assert len(after) == 40
     assert {p: after[p] for p in finished} == finished  # finished files were not encoded again
-    resumed = read_table(killed / "out" / "tables" / "cad_infoset.parquet").drop(columns=RUN_SPECIFIC)
-    reference = read_table(clean / "out" / "tables" / "cad_infoset.parquet").drop(columns=RUN_SPECIFIC)
-    pd.testing.assert_frame_equal(resumed, reference.assign(path=resumed["path"]))
-    _assert_same_dataset(killed / "out" / "cad_dataset.zarr", clean / "out" / "cad_dataset.zarr")
+    assert_same_outputs(killed / "out", clean / "out")
 
 
 def _wait_for(condition, seconds=120):
     deadline = time.monotonic() + seconds
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.02)
-
-
-def _assert_same_dataset(built: Path, reference: Path) -> None:
-    built_ds, reference_ds = open_dataset(built), open_dataset(reference)
-    for group_name, group in reference_ds.groups():
-        for name, array in group.arrays():
-            np.testing.assert_array_equal(built_ds[f"{group_name}/{name}"][:], array[:])
 
 
 def test_killed_merge_leaves_the_last_dataset_and_the_next_run_completes(tmp_path, shared_cad):
@@ -104,13 +91,17 @@ def test_killed_merge_leaves_the_last_dataset_and_the_next_run_completes(tmp_pat
     run.wait()
     assert marker.exists(), "the kill must land inside the merge"
 
-    # Readers still get the last complete dataset; the half-written version is not published.
+    # Readers still get the last complete dataset; the half-written shard is not published.
+    home = killed / "out" / ".cad_dataset"
     assert dataset.resolve() == published
     assert open_dataset(dataset).attrs["n_files"] == 12
-    assert len(list(published.parent.iterdir())) >= 2
+    assert [p.name for p in (home / "shards").iterdir() if p.name.startswith(".tmp-")]
 
     _build(environment)
     _build(_environment(clean, sources))
     assert open_dataset(dataset).attrs["n_files"] == 16
-    assert [p for p in published.parent.iterdir() if not p.name.startswith(".")] == [dataset.resolve()]
-    _assert_same_dataset(dataset, clean / "out" / "cad_dataset.zarr")
+    # The new version and the one it replaced are kept; nothing of the killed writer is left.
+    assert sorted(p.name for p in (home / "versions").iterdir()) == sorted(
+        [dataset.resolve().name, published.name])
+    assert not [p for p in home.rglob(".tmp-*")]
+    assert_same_outputs(killed / "out", clean / "out")

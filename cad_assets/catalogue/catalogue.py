@@ -177,6 +177,10 @@ class Catalogue:
         skipped = self.current(files).query("status == 'skipped'")
         return {row.partition_key: f"{row.task}: {row.message}" for row in skipped.itertuples()}
 
+    def recorded(self, files: pd.DataFrame) -> set[str]:
+        """Partition keys of ``files`` with an outcome (any status) for their current content."""
+        return set(self._current_frame(files, [])["partition_key"])
+
     def file_ids(self) -> dict[str, int]:
         with self._engine.connect() as db:
             return dict(db.execute(sa.select(file_ids.c.partition_key, file_ids.c.file_id)).all())
@@ -206,8 +210,9 @@ class Catalogue:
                           ).where(encodings.c.encoding_version == self.version)
         with self._engine.connect() as db:
             rows = pd.DataFrame(db.execute(query).all(), columns=["partition_key", "sha256", *columns])
-        wanted = pd.DataFrame({"partition_key": files["partition_key"],
-                               "sha256": files["sha256"].fillna(UNREADABLE)})
+        wanted = pd.DataFrame({"partition_key": files["partition_key"].astype(object),
+                               "sha256": files["sha256"].astype(object).fillna(UNREADABLE)})
+        rows = rows.astype({"partition_key": object, "sha256": object})
         return wanted.merge(rows, on=["partition_key", "sha256"]).drop(columns="sha256")
 
     def _commit(self, request: EncodeRequest, values: dict) -> None:

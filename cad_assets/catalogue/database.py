@@ -59,7 +59,6 @@ def connect(url_or_path: str | Path) -> sa.Engine:
             # The driver's own transaction handling is off so that each transaction starts
             # with BEGIN IMMEDIATE: two writers wait for each other instead of deadlocking.
             connect_args={"timeout": 300, "isolation_level": None},
-            poolclass=sa.NullPool,
         )
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))

@@ -51,7 +51,7 @@ class ChunkAlignedWriter:
         return [self._take(whole_chunks)] if whole_chunks else []
 
     def close(self) -> list[Write]:
-        """The write of the rows still held back; raise if the array did not get exactly its rows."""
+        """The write of the rows still held back; raise unless the array got exactly its rows."""
         writes = [self._take(self._pending_rows)] if self._pending_rows else []
         if self.rows_written != self.rows:
             raise RuntimeError(f"{self.name}: wrote {self.rows_written} of {self.rows} rows")

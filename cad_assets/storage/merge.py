@@ -231,7 +231,8 @@ def _in_file_id_order(entries: Sequence[MergeEntry]) -> list[MergeEntry]:
     ids = np.array([entry.file_id for entry in ordered], dtype=np.int64)
     repeated = ids[1:][np.diff(ids) == 0]
     if len(repeated):
-        raise ValueError(f"file ids must be unique; repeated: {sorted(set(repeated.tolist()))[:10]}")
+        listed = sorted(set(repeated.tolist()))[:10]
+        raise ValueError(f"file ids must be unique; repeated: {listed}")
     if np.any(np.abs(ids) > np.iinfo(np.int32).max):
         raise ValueError("file ids must fit in int32 (the dataset's file_id arrays)")
     return ordered

@@ -140,7 +140,9 @@ async def _gather_writes(pending: list[tuple[AsyncArray, slice, np.ndarray]]) ->
     await asyncio.gather(*(array.setitem(rows, values) for array, rows, values in pending))
 
 
-def _read_batch(members: Sequence[MergeEntry], schema: DatasetSchema) -> dict[Key, list[np.ndarray]]:
+def _read_batch(
+    members: Sequence[MergeEntry], schema: DatasetSchema
+) -> dict[Key, list[np.ndarray]]:
     """Arrays of the stores of ``members``, by (group, name), plus their ``file_id`` rows."""
     blocks = defaultdict(list)
     for entry in members:

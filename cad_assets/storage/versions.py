@@ -43,8 +43,10 @@ class PublishedVersion:
     @property
     def schema(self) -> Schema:
         """``{group: {name: ArraySpec}}`` of the stores, without the added ``file_id`` arrays."""
-        specs = {group: {name: spec for name, spec in described["arrays"].items() if name != FILE_ID}
-                 for group, described in self.attributes["groups"].items()}
+        specs = {
+            group: {name: spec for name, spec in described["arrays"].items() if name != FILE_ID}
+            for group, described in self.attributes["groups"].items()
+        }
         return schema_from_json(specs)
 
 
@@ -69,7 +71,8 @@ def published_version(layout: DatasetLayout) -> PublishedVersion | None:
         attributes = read_attributes(path)
     except FileNotFoundError:
         return None
-    if path.parent != layout.versions.resolve() or attributes.get("format_version") != FORMAT_VERSION:
+    ours = path.parent == layout.versions.resolve()
+    if not ours or attributes.get("format_version") != FORMAT_VERSION:
         return None
     return PublishedVersion(path, attributes)
 

@@ -11,6 +11,8 @@ from cad_assets.builtin import default_pipeline
 from cad_assets.defs import sensors
 from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.sensors import cad_drop_folder_sensor
+from cad_assets.encoding import CadFile, EncodeRequest
+from cad_assets.sources import sha256_of
 from cad_assets.storage import write_table
 
 
@@ -41,17 +43,26 @@ def _write(path, data=b"ISO-10303-21;\n"):
     return path
 
 
-def _record_build(settings, *paths):
-    """Write the cad_files table as a run that found ``paths`` (in the drop folder) would."""
+def _record_build(settings, *paths, encoded=None):
+    """Write the cad_files table as a run that found ``paths`` (in the drop folder) would, and
+    record an outcome in the catalogue for those it ``encoded`` (default: all of them)."""
     stats = [path.stat() for path in paths]
     table = pd.DataFrame(
         {
             "partition_key": [f"drop/{path.name}" for path in paths],
             "size_bytes": [stat.st_size for stat in stats],
             "mtime_ns": [stat.st_mtime_ns for stat in stats],
+            "sha256": [sha256_of(path) for path in paths],
         }
     )
     write_table(table, settings.layout.files)  # <output_dir>/tables/cad_files.parquet
+    catalogue = settings.catalogue(default_pipeline().version)
+    catalogue.sync(table)
+    for path in paths if encoded is None else encoded:
+        file = CadFile(f"drop/{path.name}", str(path), sha256_of(path), "step")
+        store = catalogue.store_path(file.partition_key, file.sha256)
+        request = EncodeRequest(file, str(store), catalogue.version, ())
+        catalogue.record_unencoded(request, "failed", {"error_type": "CadParseError"})
 
 
 def _decoded(cursor):
@@ -184,6 +195,15 @@ def test_waiting_file_recorded_by_another_batch_run_is_still_requested(
     late = _write(drop_folder / "late.step")
     waiting = _tick(instance, settings, None)
     assert waiting.run_requests == []
-    _record_build(settings, late)
+    _record_build(settings, late, encoded=[])
 
     assert _requested_keys(_tick(instance, settings, waiting.cursor)) == [["drop/late.step"]]
+
+
+def test_file_recorded_by_another_batch_run_before_any_tick_is_requested(
+    instance, settings, drop_folder
+):
+    unseen = _write(drop_folder / "unseen.step")
+    _age(unseen, 120)
+    _record_build(settings, unseen, encoded=[])  # cad_files has it; the catalogue does not
+    assert _requested_keys(_tick(instance, settings, None)) == [["drop/unseen.step"]]

@@ -29,8 +29,8 @@ def dataset(tmp_path_factory):
     for key in ARRAYS:
         group, name = key.split("/")
         if name == "file_id":
-            expected[key] = np.repeat(list(files), [entry.rows[group] for entry, _ in files.values()]
-                                      ).astype(np.int32)
+            rows = [entry.rows[group] for entry, _ in files.values()]
+            expected[key] = np.repeat(list(files), rows).astype(np.int32)
         else:
             expected[key] = np.concatenate([groups[group][name] for _, groups in files.values()])
     return open_dataset(folder / "dataset.zarr"), expected
@@ -111,8 +111,8 @@ def test_a_read_opens_only_the_shards_it_overlaps(tmp_path):
     area.chunks  # metadata of every shard is fine
     for shard in view.shards[1:]:  # rows 0-3 live in the first shard only
         shutil.rmtree(DatasetLayout(out).shard(shard.name))
-    np.testing.assert_array_equal(
-        area[1:4], np.concatenate([files[0][1]["faces"]["area"], files[1][1]["faces"]["area"]])[1:4])
+    first_rows = np.concatenate([files[0][1]["faces"]["area"], files[1][1]["faces"]["area"]])
+    np.testing.assert_array_equal(area[1:4], first_rows[1:4])
     np.testing.assert_array_equal(area[np.array([3, 0])], area[[3, 0]])
     with pytest.raises(FileNotFoundError):
         area[4]

@@ -51,7 +51,8 @@ def _expected(files):
     ordered = [files[file_id] for file_id in sorted(files)]
     for group in GROUPS:
         for name in ordered[0][1][group]:
-            expected[f"{group}/{name}"] = np.concatenate([groups[group][name] for _, groups in ordered])
+            expected[f"{group}/{name}"] = np.concatenate(
+                [groups[group][name] for _, groups in ordered])
         rows = [entry.rows[group] for entry, _ in ordered]
         expected[f"{group}/file_id"] = np.repeat(sorted(files), rows).astype(np.int32)
     return expected
@@ -219,7 +220,7 @@ def test_random_incremental_merges_equal_one_clean_merge(tmp_path, base):
     out = tmp_path / "incremental" / "dataset.zarr"
     files = dict(base)
     next_id, version = 50, 1
-    for _ in range(8):
+    for _ in range(6):
         for file_id in list(files):
             draw = rng.random()
             if draw < 0.1:
@@ -268,8 +269,9 @@ def test_a_killed_merge_leaves_the_published_version_and_the_next_one_completes(
          "rows": dict(entry.rows)} for entry in _entries(files)]))
     marker = tmp_path / "merging"
 
-    child = subprocess.Popen([sys.executable, "-c", _KILLED_MERGE, str(marker), str(listed), str(out)],
-                             cwd=REPOSITORY, stderr=subprocess.PIPE)
+    child = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_MERGE, str(marker), str(listed), str(out)],
+        cwd=REPOSITORY, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while not marker.exists() and child.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)

@@ -10,9 +10,11 @@ from cad_assets.storage.dataset_layout import ShardRecord, members_digest
 from cad_assets.storage.shard_plan import MergeEntry, plan_shards
 
 
+NOWHERE = Path("/nowhere.zarr.zip")
+
+
 def _entry(file_id: int, version: int = 0) -> MergeEntry:
-    return MergeEntry(file_id, Path(f"/nowhere/{file_id}.v{version}.zarr.zip"),
-                      f"{file_id}-{version}", {"faces": 1})
+    return MergeEntry(file_id, NOWHERE, f"{file_id}-{version}", {"faces": 1})
 
 
 def _records(shards: list[list[MergeEntry]]) -> list[ShardRecord]:
