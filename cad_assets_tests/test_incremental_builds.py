@@ -9,11 +9,11 @@ import pytest
 from cad_assets.builtin import default_pipeline
 from cad_assets.defs.definitions import build_definitions
 from cad_assets.defs.resources import CadPipelineSettings
-from cad_assets.defs.sensors import cad_drop_folder_sensor
 from cad_assets.ml import SplitMismatchError, load_split, make_split
 from cad_assets.storage import read_table
 from cad_assets_tests.conftest import copy_files
 from cad_assets_tests.dataset_equality import assert_same_outputs
+from cad_assets_tests.sensor_ticks import tick
 
 
 @pytest.fixture
@@ -35,6 +35,16 @@ def _build(settings, instance, **kwargs):
 def _ids(settings) -> dict[str, int]:
     infoset = read_table(settings.layout.infoset)
     return dict(zip(infoset["partition_key"], infoset["file_id"]))
+
+
+def _catalogue_rows(settings) -> dict:
+    """What the catalogue holds of each current file, without what differs between runs."""
+    files = read_table(settings.layout.files)
+    current = settings.catalogue(default_pipeline().version).current(files)
+    run_specific = {"encode_seconds", "worker_pid", "source_path"}
+    return {row.partition_key: (row.status, row.rows, {k: v for k, v in row.metadata.items()
+                                                       if k not in run_specific})
+            for row in current.itertuples()}
 
 
 def _replace(part, content, folder):
@@ -83,29 +93,17 @@ def test_incremental_builds_keep_file_ids_and_equal_a_clean_build(tmp_path, inst
     with dg.instance_for_test() as fresh:
         _build(clean, fresh)
     assert_same_outputs(settings.layout.root, clean.layout.root)
+    assert _catalogue_rows(settings) == _catalogue_rows(clean)
     stores = sorted(settings.layout.encodings.glob("**/*.zarr.zip"))
     assert len(stores) == len(_ids(settings)) == 12  # no store of a superseded content is left
-
-
-def _tick(instance, settings, cursor):
-    result = cad_drop_folder_sensor(dg.build_sensor_context(
-        instance=instance, cursor=cursor,
-        resources={"settings": settings, "cad_pipeline": default_pipeline()}))
-    for request in result.dynamic_partitions_requests:  # as the daemon would
-        if isinstance(request, dg.AddDynamicPartitionsRequest):
-            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
-        else:
-            for key in request.partition_keys:
-                instance.delete_dynamic_partition(request.partitions_def_name, key)
-    return result
 
 
 def _run_what_the_sensor_asks(instance, settings, ticks=2):
     cursor = None
     for _ in range(ticks):
-        tick = _tick(instance, settings, cursor)
-        cursor = tick.cursor
-        for request in tick.run_requests:
+        result = tick(instance, settings, cursor)
+        cursor = result.cursor
+        for request in result.run_requests:
             _build(settings, instance, run_config=request.run_config)
     return cursor
 
@@ -123,9 +121,9 @@ def test_a_file_dropped_then_deleted_leaves_nothing_behind(tmp_path, instance, p
     assert (settings.layout.encodings / key).is_dir()
 
     copy.unlink()
-    tick = _tick(instance, settings, cursor)
-    assert tick.run_requests, "a deleted file must trigger a rebuild"
-    for request in tick.run_requests:
+    result = tick(instance, settings, cursor)
+    assert result.run_requests, "a deleted file must trigger a rebuild"
+    for request in result.run_requests:
         _build(settings, instance, run_config=request.run_config)
 
     assert not (settings.layout.encodings / key).exists()

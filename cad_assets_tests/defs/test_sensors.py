@@ -4,31 +4,15 @@ import os
 import time
 import zlib
 
-import dagster as dg
 import pandas as pd
 
 from cad_assets.builtin import default_pipeline
 from cad_assets.defs import sensors
 from cad_assets.defs.partitions import cad_file_partitions
-from cad_assets.defs.sensors import cad_drop_folder_sensor
 from cad_assets.encoding import CadFile, EncodeRequest
 from cad_assets.sources import sha256_of
 from cad_assets.storage import write_table
-
-
-def _tick(instance, settings, cursor):
-    context = dg.build_sensor_context(
-        instance=instance, cursor=cursor, resources={"settings": settings, "cad_pipeline": default_pipeline()}
-    )
-    result = cad_drop_folder_sensor(context)
-    # Apply what the daemon would apply, so the next tick sees the partitions.
-    for request in result.dynamic_partitions_requests:
-        if isinstance(request, dg.AddDynamicPartitionsRequest):
-            instance.add_dynamic_partitions(request.partitions_def_name, list(request.partition_keys))
-        else:
-            for key in request.partition_keys:
-                instance.delete_dynamic_partition(request.partitions_def_name, key)
-    return result
+from cad_assets_tests.sensor_ticks import tick
 
 
 def _requested_keys(result):
@@ -80,65 +64,65 @@ def test_new_files_wait_one_tick_then_run_in_batches(instance, settings, drop_fo
     for n in range(7):
         _write(drop_folder / f"part {n}.step")
 
-    first = _tick(instance, settings, None)
+    first = tick(instance, settings, None)
     assert first.run_requests == [] and first.dynamic_partitions_requests == []
 
-    second = _tick(instance, settings, first.cursor)
+    second = tick(instance, settings, first.cursor)
     assert [len(batch) for batch in _requested_keys(second)] == [3, 3, 1]
     assert len(instance.get_dynamic_partitions(cad_file_partitions.name)) == 7
 
-    third = _tick(instance, settings, second.cursor)
+    third = tick(instance, settings, second.cursor)
     assert third.run_requests == []
 
 
 def test_file_still_being_copied_waits_until_it_stops_growing(instance, settings, drop_folder):
     growing = _write(drop_folder / "big.stp", b"ISO")
-    cursor = _tick(instance, settings, None).cursor
+    cursor = tick(instance, settings, None).cursor
     for chunk in (b"-10303", b"-21;"):
         with growing.open("ab") as stream:
             stream.write(chunk)
-        result = _tick(instance, settings, cursor)
+        result = tick(instance, settings, cursor)
         assert result.run_requests == []
         cursor = result.cursor
-    assert _requested_keys(_tick(instance, settings, cursor)) == [["drop/big.stp"]]
+    assert _requested_keys(tick(instance, settings, cursor)) == [["drop/big.stp"]]
 
 
 def test_changed_file_is_requested_again(instance, settings, drop_folder):
     part = _write(drop_folder / "a.step")
-    first = _tick(instance, settings, _tick(instance, settings, None).cursor)
+    first = tick(instance, settings, tick(instance, settings, None).cursor)
     assert _requested_keys(first) == [["drop/a.step"]]
     _record_build(settings, part)  # the run recorded this version of the file
-    quiet = _tick(instance, settings, first.cursor)
+    quiet = tick(instance, settings, first.cursor)
     assert quiet.run_requests == []
 
     _write(part, b"ISO-10303-21; changed\n")
-    waiting = _tick(instance, settings, quiet.cursor)  # changed just now: wait for it to settle
+    waiting = tick(instance, settings, quiet.cursor)  # changed just now: wait for it to settle
     assert waiting.run_requests == []
-    again = _tick(instance, settings, waiting.cursor)
+    again = tick(instance, settings, waiting.cursor)
     assert _requested_keys(again) == [["drop/a.step"]]
     assert again.run_requests[0].run_key != first.run_requests[0].run_key
 
 
 def test_file_changed_while_its_run_is_pending_is_requested_again(instance, settings, drop_folder):
     part = _write(drop_folder / "a.step")
-    first = _tick(instance, settings, _tick(instance, settings, None).cursor)
+    first = tick(instance, settings, tick(instance, settings, None).cursor)
     assert _requested_keys(first) == [["drop/a.step"]]
-    in_flight = _tick(instance, settings, first.cursor)  # no cad_files yet: not asked twice
+    in_flight = tick(instance, settings, first.cursor)  # no cad_files yet: not asked twice
     assert in_flight.run_requests == []
 
     _write(part, b"ISO-10303-21; changed before the run recorded it\n")
     _age(part, 2 * sensors.SETTLE_SECONDS)
-    again = _tick(instance, settings, in_flight.cursor)
+    again = tick(instance, settings, in_flight.cursor)
     assert _requested_keys(again) == [["drop/a.step"]]
     assert again.run_requests[0].run_key != first.run_requests[0].run_key
 
 
 def test_deleted_file_removes_its_partition_and_rebuilds(instance, settings, drop_folder):
     keep, gone = _write(drop_folder / "keep.step"), _write(drop_folder / "gone.step")
-    cursor = _tick(instance, settings, _tick(instance, settings, None).cursor).cursor
+    cursor = tick(instance, settings, tick(instance, settings, None).cursor).cursor
     gone.unlink()
 
-    result = _tick(instance, settings, cursor)
+    result = tick(instance, settings, cursor)
 
     assert instance.get_dynamic_partitions(cad_file_partitions.name) == ["drop/keep.step"]
     (rebuild,) = result.run_requests
@@ -151,26 +135,26 @@ def test_file_older_than_the_settle_time_is_taken_at_first_sight(instance, setti
     _age(old, sensors.SETTLE_SECONDS + 5)
     _write(drop_folder / "fresh.step")
 
-    first = _tick(instance, settings, None)
+    first = tick(instance, settings, None)
 
     assert _requested_keys(first) == [["drop/old.step"]]
     assert instance.get_dynamic_partitions(cad_file_partitions.name) == ["drop/old.step"]
-    assert _requested_keys(_tick(instance, settings, first.cursor)) == [["drop/fresh.step"]]
+    assert _requested_keys(tick(instance, settings, first.cursor)) == [["drop/fresh.step"]]
 
 
 def test_cursor_empties_once_cad_files_records_the_files(instance, settings, drop_folder):
     paths = [_write(drop_folder / f"part {n:04d}.step") for n in range(2000)]
-    requesting = _tick(instance, settings, _tick(instance, settings, None).cursor)
+    requesting = tick(instance, settings, tick(instance, settings, None).cursor)
     assert [len(batch) for batch in _requested_keys(requesting)] == [500] * 4
     assert len(_decoded(requesting.cursor)["requested"]) == 2000
 
     _record_build(settings, *paths)
-    quiet = _tick(instance, settings, requesting.cursor)
+    quiet = tick(instance, settings, requesting.cursor)
 
     assert quiet.run_requests == [] and quiet.dynamic_partitions_requests == []
     assert _decoded(quiet.cursor) == {"pending": {}, "requested": {}}
     assert len(quiet.cursor) < 100
-    assert _tick(instance, settings, quiet.cursor).cursor == quiet.cursor
+    assert tick(instance, settings, quiet.cursor).cursor == quiet.cursor
 
 
 def test_files_recorded_in_cad_files_are_not_requested_with_an_empty_cursor(
@@ -182,7 +166,7 @@ def test_files_recorded_in_cad_files_are_not_requested_with_an_empty_cursor(
 
     cursor = None  # a new or reset sensor
     for _ in range(2):
-        result = _tick(instance, settings, cursor)
+        result = tick(instance, settings, cursor)
         assert result.run_requests == [] and result.dynamic_partitions_requests == []
         assert _decoded(result.cursor) == {"pending": {}, "requested": {}}
         cursor = result.cursor
@@ -193,11 +177,11 @@ def test_waiting_file_recorded_by_another_batch_run_is_still_requested(
 ):
     # A run of another batch gathers every file into cad_files but encodes only its own batch.
     late = _write(drop_folder / "late.step")
-    waiting = _tick(instance, settings, None)
+    waiting = tick(instance, settings, None)
     assert waiting.run_requests == []
     _record_build(settings, late, encoded=[])
 
-    assert _requested_keys(_tick(instance, settings, waiting.cursor)) == [["drop/late.step"]]
+    assert _requested_keys(tick(instance, settings, waiting.cursor)) == [["drop/late.step"]]
 
 
 def test_file_recorded_by_another_batch_run_before_any_tick_is_requested(
@@ -206,4 +190,4 @@ def test_file_recorded_by_another_batch_run_before_any_tick_is_requested(
     unseen = _write(drop_folder / "unseen.step")
     _age(unseen, 120)
     _record_build(settings, unseen, encoded=[])  # cad_files has it; the catalogue does not
-    assert _requested_keys(_tick(instance, settings, None)) == [["drop/unseen.step"]]
+    assert _requested_keys(tick(instance, settings, None)) == [["drop/unseen.step"]]

@@ -1,8 +1,7 @@
 import os
 
-import pytest
-
 from cad_assets.workers import PoolSettings, TaskFailure, run_isolated
+
 SQUARE = "cad_assets_tests.workers.tasks:square"
 MISBEHAVE = "cad_assets_tests.workers.tasks:misbehave"
 
