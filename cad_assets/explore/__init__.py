@@ -18,9 +18,9 @@ from cad_assets.explore.explorer import Explorer
 from cad_assets.explore.fields import FieldRef
 from cad_assets.explore.files import FileTable
 from cad_assets.explore.histogram import Histogram
-from cad_assets.storage import OutputLayout
 from cad_assets.explore.row_index import RowIndex
 from cad_assets.explore.toc import ArrayInfo, TableOfContents, table_of_contents
+from cad_assets.storage import OutputLayout
 
 __all__ = [
     "OPERATORS",

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import zarr
 
 from cad_assets.explore import distributions, search
 from cad_assets.explore.categories import Categories
@@ -14,11 +13,10 @@ from cad_assets.explore.conditions import Condition
 from cad_assets.explore.fields import FieldRef, Piece, array_pieces, column_pieces
 from cad_assets.explore.files import FileTable
 from cad_assets.explore.histogram import Histogram
-from cad_assets.storage import OutputLayout
 from cad_assets.explore.row_index import RowIndex
 from cad_assets.explore.slices import DEFAULT_MAX_ROWS
 from cad_assets.explore.toc import TableOfContents, table_of_contents
-from cad_assets.storage import read_table
+from cad_assets.storage import Dataset, OutputLayout, read_table
 
 
 class Explorer:
@@ -41,7 +39,7 @@ class Explorer:
     >>> explorer.file_rows("mfcad/0-0-0-0-0-23.step", "faces")["area"]  # (n_faces,) float64
     """
 
-    def __init__(self, dataset: zarr.Group, infoset: pd.DataFrame | Path | None = None,
+    def __init__(self, dataset: Dataset, infoset: pd.DataFrame | Path | None = None,
                  attribset: pd.DataFrame | Path | None = None, max_rows: int = DEFAULT_MAX_ROWS):
         self.dataset, self.max_rows = dataset, max_rows
         self._tables = {"infoset": infoset, "attribset": attribset}

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import zarr
 
 from cad_assets.explore.slices import DEFAULT_MAX_ROWS, row_slices
+from cad_assets.storage import Dataset
 
 _FIELD = re.compile(r"^(?:(?P<group>[^/\[\]\s]+)/)?(?P<name>[^/\[\]\s]+)(?:\[(?P<column>\d+)\])?$")
 
@@ -60,7 +60,7 @@ class FieldRef:
         return self.key if self.column is None else f"{self.key}[{self.column}]"
 
 
-def array_pieces(dataset: zarr.Group, field: FieldRef, max_rows: int = DEFAULT_MAX_ROWS
+def array_pieces(dataset: Dataset, field: FieldRef, max_rows: int = DEFAULT_MAX_ROWS
                  ) -> Iterator[Piece]:
     """Read a dataset array and its group's ``file_id`` a bounded slice at a time.
 

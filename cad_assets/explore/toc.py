@@ -3,7 +3,8 @@
 from dataclasses import dataclass
 
 import pandas as pd
-import zarr
+
+from cad_assets.storage import Dataset
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class TableOfContents:
         return pd.DataFrame(rows, columns=columns)
 
 
-def table_of_contents(dataset: zarr.Group) -> TableOfContents:
+def table_of_contents(dataset: Dataset) -> TableOfContents:
     """Describe ``dataset`` from its metadata and the sizes of its stored objects.
 
     Parameters

@@ -8,10 +8,11 @@ array's chunks once and keeping the selected rows, never file by file.
 from collections.abc import Iterator, Sequence
 
 import numpy as np
-import zarr
+
+from cad_assets.storage.dataset_view import Array, Group
 
 
-def row_mask(group: zarr.Group, file_ids: Sequence[int]) -> np.ndarray:
+def row_mask(group: Group, file_ids: Sequence[int]) -> np.ndarray:
     """Which rows of ``group`` belong to one of ``file_ids``.
 
     Returns
@@ -21,7 +22,7 @@ def row_mask(group: zarr.Group, file_ids: Sequence[int]) -> np.ndarray:
     return np.isin(group["file_id"][...], np.asarray(file_ids, dtype=np.int64))
 
 
-def row_ranges(group: zarr.Group, file_ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+def row_ranges(group: Group, file_ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     """First and one-past-last row of each file in ``group``.
 
     Returns
@@ -35,12 +36,12 @@ def row_ranges(group: zarr.Group, file_ids: Sequence[int]) -> tuple[np.ndarray, 
             np.searchsorted(ids, wanted, side="right").astype(np.int64))
 
 
-def iter_selected(array: zarr.Array, mask: np.ndarray) -> Iterator[np.ndarray]:
+def iter_selected(array: Array, mask: np.ndarray) -> Iterator[np.ndarray]:
     """The rows of ``array`` where ``mask`` is true, one block per chunk holding any.
 
     Parameters
     ----------
-    array : zarr.Array
+    array : Array
         ``(n_rows, ...)``.
     mask : (n_rows,) bool
     """
@@ -52,7 +53,7 @@ def iter_selected(array: zarr.Array, mask: np.ndarray) -> Iterator[np.ndarray]:
             yield block if selected.all() else block[selected]
 
 
-def read_selected(array: zarr.Array, mask: np.ndarray) -> np.ndarray:
+def read_selected(array: Array, mask: np.ndarray) -> np.ndarray:
     """All rows of ``array`` where ``mask`` is true, in row order.
 
     Returns
@@ -66,7 +67,7 @@ def read_selected(array: zarr.Array, mask: np.ndarray) -> np.ndarray:
 
 
 def read_files(
-    group: zarr.Group, names: Sequence[str], file_ids: Sequence[int]
+    group: Group, names: Sequence[str], file_ids: Sequence[int]
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """The rows of ``file_ids`` of the arrays ``names``, with each file's offsets.
 

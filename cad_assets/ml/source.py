@@ -3,9 +3,9 @@
 from collections.abc import Sequence
 
 import numpy as np
-import zarr
 
 from cad_assets.ml.rows import read_files, row_ranges
+from cad_assets.storage.dataset_view import Group
 
 
 class FileRows:
@@ -13,7 +13,7 @@ class FileRows:
 
     Parameters
     ----------
-    group : zarr.Group
+    group : Group
         A group of the merged dataset (``faces``, ``edges``, ``graph``).
     names
         Its arrays to read.
@@ -25,7 +25,7 @@ class FileRows:
         chunks, slow on wide arrays such as ``uv_grid``).
     """
 
-    def __init__(self, group: zarr.Group, names: Sequence[str], file_ids: Sequence[int],
+    def __init__(self, group: Group, names: Sequence[str], file_ids: Sequence[int],
                  preload: bool = True):
         self.group, self.names = group, list(names)
         if preload:

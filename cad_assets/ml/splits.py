@@ -17,11 +17,10 @@ import numpy as np
 import pandas as pd
 
 from cad_assets.ml.features import FeatureSet
-from cad_assets.storage import OutputLayout
 from cad_assets.ml.statistics import ChannelStats, compute_statistics
 from cad_assets.ml.stratify import SUBSETS, assign_subsets, check_fractions
 from cad_assets.ml.targets import split_targets
-from cad_assets.storage import atomic_write_path
+from cad_assets.storage import OutputLayout, atomic_write_path
 
 #: Version of the JSON layout.
 SPLIT_FORMAT_VERSION = 1

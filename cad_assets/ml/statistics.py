@@ -4,10 +4,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import zarr
 
 from cad_assets.ml.features import FeatureSet
 from cad_assets.ml.rows import iter_selected, row_mask
+from cad_assets.storage import Dataset
+from cad_assets.storage.dataset_view import Array
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def channel_samples(values: np.ndarray, mask_channel: int | None = None) -> np.n
 
 
 def compute_statistics(
-    dataset: zarr.Group, file_ids: Sequence[int], features: FeatureSet = FeatureSet()
+    dataset: Dataset, file_ids: Sequence[int], features: FeatureSet = FeatureSet()
 ) -> dict[str, ChannelStats]:
     """Statistics of every standardised input of ``features`` over the rows of ``file_ids``.
 
@@ -77,7 +78,7 @@ def compute_statistics(
     return statistics
 
 
-def _channels(array: zarr.Array, mask_channel: int | None) -> int:
+def _channels(array: Array, mask_channel: int | None) -> int:
     channels = array.shape[-1] if array.ndim > 1 else 1
     return channels - (mask_channel is not None)
 

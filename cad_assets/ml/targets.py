@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import zarr
+
+from cad_assets.storage import Dataset
 
 #: The label kinds of :class:`SplitTargets`.
 SINGLE, MULTI = "single-label", "multi-label"
@@ -30,7 +31,7 @@ class SplitTargets:
     classes: np.ndarray
 
 
-def split_targets(dataset: zarr.Group, infoset: pd.DataFrame, label_key: str) -> SplitTargets:
+def split_targets(dataset: Dataset, infoset: pd.DataFrame, label_key: str) -> SplitTargets:
     """The targets named by ``label_key`` for every file of ``infoset``.
 
     Parameters

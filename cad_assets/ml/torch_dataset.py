@@ -6,11 +6,11 @@ import numpy as np
 
 from cad_assets.ml.features import FeatureSet
 from cad_assets.ml.graphs import build_graph
-from cad_assets.storage import OutputLayout
 from cad_assets.ml.normalise import Normaliser
 from cad_assets.ml.optional import require_torch
 from cad_assets.ml.source import FileRows
 from cad_assets.ml.splits import Split, load_split
+from cad_assets.storage import OutputLayout
 
 torch = require_torch()
 

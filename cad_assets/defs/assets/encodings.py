@@ -20,6 +20,7 @@ import dagster as dg
 import pandas as pd
 from pydantic import Field
 
+from cad_assets.catalogue import Catalogue
 from cad_assets.defs.assets.encoding_records import (
     ENCODINGS,
     materialize_unrecorded,
@@ -29,7 +30,6 @@ from cad_assets.defs.assets.encoding_records import (
 from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.encoding import ENCODE_TASK, EncodeRequest, SkippedFile
-from cad_assets.catalogue import Catalogue
 from cad_assets.flow import Pipeline
 from cad_assets.workers import TaskFailure, run_isolated
 
