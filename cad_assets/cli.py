@@ -139,7 +139,11 @@ def _graph(args) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "describe":
-        print(describe(args.summary or _settings().layout.summary))
+        try:
+            print(describe(args.summary or _settings().layout.summary))
+        except (FileNotFoundError, ValueError) as error:
+            print(f"cad-assets describe: {error}", file=sys.stderr)
+            return 1
         return 0
     if args.command == "graph":
         sys.path.insert(0, "")  # a project module in the current folder, as `dagster -m` finds it

@@ -11,6 +11,7 @@ after what it was computed from::
     <encodings>/<partition key>/<sha256>.v<encoding version>.zarr.zip
 """
 
+import json
 import shutil
 import time
 from collections.abc import Collection, Mapping
@@ -27,6 +28,8 @@ from cad_assets.sources import split_partition_key
 from cad_assets.storage import open_file_store
 
 STORE_SUFFIX = ".zarr.zip"
+#: Failure records beside the stores, as releases before the catalogue wrote them.
+LEGACY_FAILURE_SUFFIX = ".error.json"
 #: Stands for the hash of a file that could not be read (it still gets a row: its failure).
 UNREADABLE = "unreadable"
 #: Columns of the error table (``cad_errors``).
@@ -104,7 +107,8 @@ class Catalogue:
         A file is encoded when it has no row for its current content and this version, or a
         failed or skipped one and ``retry_failed``; ``force`` encodes every planned file. A
         store that exists without a row (its run was killed between the write and the
-        commit) is adopted rather than encoded again. ``encoders`` go into each request, as
+        commit) is adopted rather than encoded again, and so is the ``.error.json`` failure
+        record of releases before the catalogue. ``encoders`` go into each request, as
         :attr:`cad_assets.flow.Pipeline.encoder_references`.
         """
         status = self._current_frame(files, ["status"]).set_index("partition_key")["status"]
@@ -116,9 +120,8 @@ class Catalogue:
             sha = row.sha256 or UNREADABLE
             store = self.store_path(row.partition_key, sha)
             known = status.get(row.partition_key)
-            if not force and known is None and store.exists():
-                self._adopt(row.partition_key, row.path, sha, store)
-                known = "encoded"
+            if not force and known is None:
+                known = self._adopt(row.partition_key, row.path, sha, store)
             if not force and known == "encoded":
                 plan.up_to_date.append(row.partition_key)
             elif not (force or retry_failed) and known in ("failed", "skipped"):
@@ -235,11 +238,21 @@ class Catalogue:
         if values["status"] != "encoded":  # a store from an earlier try of this same version
             Path(request.store_path).unlink(missing_ok=True)
 
-    def _adopt(self, partition_key: str, path: str, sha256: str, store: Path) -> None:
-        with open_file_store(store) as opened:
-            encoded = EncodedFile(opened.metadata, {}, dict(opened.row_counts))
-        file = CadFile(partition_key, path, sha256, "")
-        self.record_encoded(EncodeRequest(file, str(store), self.version, ()), encoded)
+    def _adopt(self, partition_key: str, path: str, sha256: str, store: Path) -> str | None:
+        """Record what is on disk for a file the catalogue has no row of; returns its status."""
+        request = EncodeRequest(CadFile(partition_key, path, sha256, ""), str(store), self.version, ())
+        legacy = store.with_name(store.name.removesuffix(STORE_SUFFIX) + LEGACY_FAILURE_SUFFIX)
+        if store.exists():
+            with open_file_store(store) as opened:
+                encoded = EncodedFile(opened.metadata, {}, dict(opened.row_counts))
+            self.record_encoded(request, encoded)
+            return "encoded"
+        if legacy.exists():
+            record = json.loads(legacy.read_text())
+            self.record_unencoded(request, record.get("status", "failed"), record)
+            legacy.unlink()
+            return record.get("status", "failed")
+        return None
 
     def _keys_with_rows(self, db) -> set[str]:
         return set(db.execute(sa.select(encodings.c.partition_key).distinct()).scalars())

@@ -1,6 +1,7 @@
 """The catalogue: planning from its rows, outcomes committed from what workers return, stable
 file ids, pruning of vanished files and superseded stores."""
 
+import json
 import multiprocessing
 from pathlib import Path
 
@@ -101,6 +102,23 @@ def test_a_store_without_a_row_is_adopted_not_encoded_again(tmp_path):
 
     assert plan.requests == [] and plan.up_to_date == ["cad/a.step"]
     assert catalogue.current(files).loc[0, "rows"] == {"faces": 4}
+
+
+def test_a_failure_record_of_an_earlier_release_is_adopted(tmp_path):
+    catalogue = _catalogue(tmp_path)
+    files = _files(("cad/bad.step", "bb"))
+    catalogue.sync(files)
+    legacy = catalogue.store_path("cad/bad.step", "bb").with_name(f"bb.v{VERSION}.error.json")
+    legacy.parent.mkdir(parents=True)
+    legacy.write_text(json.dumps({"error_type": "CadParseError", "message": "not STEP",
+                                  "status": "failed", "worker_pid": 3}))
+
+    plan = catalogue.plan(files, ENCODERS)
+
+    assert plan.requests == [] and plan.known_failures == ["cad/bad.step"]
+    assert catalogue.errors(files).loc[0, ["error_type", "message"]].tolist() == [
+        "CadParseError", "not STEP"]
+    assert not legacy.exists()
 
 
 def test_file_ids_are_stable_and_never_reused(tmp_path):
