@@ -153,12 +153,15 @@ class Catalogue:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def current(self, files: pd.DataFrame) -> pd.DataFrame:
+    def current(self, files: pd.DataFrame, columns: list[str] | None = None) -> pd.DataFrame:
         """One row per file of ``files`` with a row of its current content and this version:
-        ``file_id``, ``partition_key``, ``status``, ``store_path``, ``rows``, ``metadata``, the
-        error fields, ``worker_pid``, ``cpu_seconds``, ``run_id``, ``recorded_at``; by key."""
-        columns = [c.name for c in encodings.columns if c.name not in ("partition_key", "sha256",
-                                                                         "encoding_version")]
+        ``file_id``, ``partition_key`` and ``columns`` (default all: ``status``,
+        ``store_path``, ``rows``, ``metadata``, the error fields, ``worker_pid``,
+        ``cpu_seconds``, ``run_id``, ``recorded_at``); by key. Name only the columns you need:
+        ``metadata`` and ``rows`` are JSON to parse for every file."""
+        if columns is None:
+            columns = [c.name for c in encodings.columns
+                       if c.name not in ("partition_key", "sha256", "encoding_version")]
         current = self._current_frame(files, columns)
         ids = self.file_ids()
         current.insert(0, "file_id", current["partition_key"].map(ids).astype("int64"))
@@ -166,7 +169,9 @@ class Catalogue:
 
     def errors(self, files: pd.DataFrame) -> pd.DataFrame:
         """The error table: every file of ``files`` whose current encoding failed."""
-        failed = self.current(files).query("status == 'failed'")
+        columns = ["status", "error_type", "task", "message", "traceback", "worker_pid",
+                   "recorded_at"]
+        failed = self.current(files, columns).query("status == 'failed'")
         paths = files.set_index("partition_key")
         table = failed.assign(
             path=failed["partition_key"].map(paths["path"]),
@@ -177,7 +182,7 @@ class Catalogue:
 
     def skips(self, files: pd.DataFrame) -> dict[str, str]:
         """``{partition key: "encoder: reason"}`` for the files an encoder skipped."""
-        skipped = self.current(files).query("status == 'skipped'")
+        skipped = self.current(files, ["status", "task", "message"]).query("status == 'skipped'")
         return {row.partition_key: f"{row.task}: {row.message}" for row in skipped.itertuples()}
 
     def recorded(self, files: pd.DataFrame) -> set[str]:

@@ -29,7 +29,7 @@ def cad_infoset(
     every current file encoded with its current content and encoder version, as the catalogue
     recorded them. Ordered by partition key. With ``settings.file_labels``, also each file's
     class: ``label_name`` and ``label`` (codes numbering the sorted names; -1 = not labelled)."""
-    encoded = _encoded(settings, cad_pipeline, cad_files)
+    encoded = _encoded(settings, cad_pipeline, cad_files, ["metadata", "store_path"])
     metadata_columns = [m.name for m in cad_pipeline.schema.metadata]
     fields = pd.DataFrame([{c: m.get(c) for c in metadata_columns} for m in encoded["metadata"]],
                           columns=metadata_columns)
@@ -56,7 +56,7 @@ def cad_dataset(
     the shards holding files that were added, changed or removed are rewritten; the new
     version is published atomically. Shows the dataset's charts (faces per file, surface
     types, labels, errors)."""
-    encoded = _encoded(settings, cad_pipeline, cad_infoset)
+    encoded = _encoded(settings, cad_pipeline, cad_infoset, ["store_path", "rows"])
     entries = [MergeEntry(row.file_id, Path(row.store_path), row.store_path, row.rows)
                for row in encoded.itertuples()]
     report = merge_dataset(entries, settings.layout.dataset)
@@ -76,9 +76,11 @@ def cad_dataset(
     )
 
 
-def _encoded(settings: CadPipelineSettings, pipeline: Pipeline, files: pd.DataFrame) -> pd.DataFrame:
-    """The catalogue's rows of ``files`` that are encoded, by partition key."""
-    current = settings.catalogue(pipeline.version).current(files)
+def _encoded(settings: CadPipelineSettings, pipeline: Pipeline, files: pd.DataFrame,
+             columns: list[str]) -> pd.DataFrame:
+    """``file_id``, ``partition_key`` and ``columns`` of the catalogue's rows of ``files``
+    that are encoded, by partition key."""
+    current = settings.catalogue(pipeline.version).current(files, ["status", *columns])
     return current[current["status"] == "encoded"].reset_index(drop=True)
 
 

@@ -45,7 +45,7 @@ def materialize_unrecorded(context, catalogue: Catalogue, files: pd.DataFrame, k
     missing = set(keys) - context.instance.get_materialized_partitions(ENCODINGS)
     if not missing:
         return
-    current = catalogue.current(files[files["partition_key"].isin(missing)])
+    current = catalogue.current(files[files["partition_key"].isin(missing)], ["store_path", "metadata"])
     for row in current.itertuples():
         with open_file_store(row.store_path) as stored:
             preview = stored.read_file(PREVIEW_FILE)
