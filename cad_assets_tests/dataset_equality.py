@@ -8,9 +8,15 @@ import pandas as pd
 
 from cad_assets.storage import OutputLayout
 
-# Columns that legitimately differ between two builds of the same files.
-RUN_SPECIFIC = ["file_id", "encode_seconds", "worker_pid", "store_path", "path", "source_root",
-                "mtime_ns"]
+# Columns that legitimately differ between two builds of the same files (file ids differ too
+# when the two were built in different orders: compare them with file_ids()).
+RUN_SPECIFIC = ["file_id", "encode_seconds", "worker_pid", "store_path"]
+
+
+def file_ids(output: Path) -> dict[str, int]:
+    """``{partition key: file id}`` of an output's infoset."""
+    infoset = OutputLayout.of(output).read_infoset()
+    return dict(zip(infoset["partition_key"], infoset["file_id"]))
 
 
 def rows_by_file(output: Path) -> dict[str, dict[str, np.ndarray]]:

@@ -10,7 +10,7 @@ import subprocess
 
 from cad_assets.storage import open_dataset, read_table
 from cad_assets_tests.conftest import copy_files
-from cad_assets_tests.dataset_equality import assert_same_outputs
+from cad_assets_tests.dataset_equality import assert_same_outputs, file_ids
 from cad_assets_tests.test_crash_recovery import BUILD, _build, _environment
 
 
@@ -32,3 +32,4 @@ def test_overlapping_runs_do_not_interleave_their_writes(tmp_path, shared_cad):
     assert len(read_table(shared / "out" / "tables" / "cad_infoset.parquet")) == 24
     assert open_dataset(shared / "out" / "cad_dataset.zarr").attrs["n_files"] == 24
     assert_same_outputs(shared / "out", clean / "out")
+    assert file_ids(shared / "out") == file_ids(clean / "out")  # new keys get ids in key order

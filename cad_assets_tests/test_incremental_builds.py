@@ -12,7 +12,7 @@ from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.ml import SplitMismatchError, load_split, make_split
 from cad_assets.storage import read_table
 from cad_assets_tests.conftest import copy_files
-from cad_assets_tests.dataset_equality import assert_same_outputs
+from cad_assets_tests.dataset_equality import assert_same_outputs, file_ids
 from cad_assets_tests.sensor_ticks import tick
 
 
@@ -30,11 +30,6 @@ def _build(settings, instance, **kwargs):
     result = job.execute_in_process(instance=instance, raise_on_error=False, **kwargs)
     assert result.success
     return result
-
-
-def _ids(settings) -> dict[str, int]:
-    infoset = read_table(settings.layout.infoset)
-    return dict(zip(infoset["partition_key"], infoset["file_id"]))
 
 
 def _catalogue_rows(settings) -> dict:
@@ -62,7 +57,7 @@ def test_incremental_builds_keep_file_ids_and_equal_a_clean_build(tmp_path, inst
     copy_files(_with_labels(parts[:10]), sources)
     settings = _settings(tmp_path / "incremental", tmp_path / "sources")
     _build(settings, instance)
-    before = _ids(settings)
+    before = file_ids(settings.layout.root)
     assert sorted(before.values()) == list(range(10))
     split = make_split(settings.layout.root, "s", "faces/label", fractions=(0.6, 0.2, 0.2))
 
@@ -72,7 +67,7 @@ def test_incremental_builds_keep_file_ids_and_equal_a_clean_build(tmp_path, inst
     copy_files(_with_labels(parts[10:12]), sources)
     _build(settings, instance)
 
-    after = _ids(settings)
+    after = file_ids(settings.layout.root)
     assert {key: after[key] for key in before if key != deleted} == {
         key: i for key, i in before.items() if key != deleted}  # the edited file kept its id
     assert sorted(after[f"sources/mfcad/{part.name}"] for part in parts[10:12]) == [10, 11]
@@ -87,7 +82,7 @@ def test_incremental_builds_keep_file_ids_and_equal_a_clean_build(tmp_path, inst
     assert set(reloaded.files["partition_key"]) == set(split.files["partition_key"]) - {deleted}
     copy_files([parts[5]], sources)  # the deleted file is back: a new id, never its old one
     _build(settings, instance)
-    assert _ids(settings)[deleted] == 12
+    assert file_ids(settings.layout.root)[deleted] == 12
 
     clean = _settings(tmp_path / "clean", tmp_path / "sources")
     with dg.instance_for_test() as fresh:
@@ -95,7 +90,7 @@ def test_incremental_builds_keep_file_ids_and_equal_a_clean_build(tmp_path, inst
     assert_same_outputs(settings.layout.root, clean.layout.root)
     assert _catalogue_rows(settings) == _catalogue_rows(clean)
     stores = sorted(settings.layout.encodings.glob("**/*.zarr.zip"))
-    assert len(stores) == len(_ids(settings)) == 12  # no store of a superseded content is left
+    assert len(stores) == len(file_ids(settings.layout.root)) == 12  # no store of a superseded content is left
 
 
 def _run_what_the_sensor_asks(instance, settings, ticks=2):
@@ -117,7 +112,7 @@ def test_a_file_dropped_then_deleted_leaves_nothing_behind(tmp_path, instance, p
     (copy,) = copy_files([parts[3]], drop)
     key = f"drop/{copy.name}"
     cursor = _run_what_the_sensor_asks(instance, settings)
-    assert key in _ids(settings)
+    assert key in file_ids(settings.layout.root)
     assert (settings.layout.encodings / key).is_dir()
 
     copy.unlink()
