@@ -8,11 +8,11 @@ from OCP.BRepTools import BRepTools
 from OCP.TopoDS import TopoDS_Shape
 
 from cad_assets.geometry.errors import CadParseError
-from cad_assets.geometry.readers.tail import last_lines
 
-# A BREP file ends with its last shape record, whose sub-shape list ends with '*', and then
-# the reference to the root shape (orientation and shape number, location number): '+1 0'.
-_ROOT_REFERENCE = re.compile(rb"[+-]\d+\s+\d+")
+_HEADER = b"CASCADE Topology V"
+_HEADER_BYTES = 1024  # where the header is looked for (an optional DBRep_DrawableShape line first)
+_TSHAPES = re.compile(rb"(?:^|\n)TShapes[ \t]+(\d+)")
+_SHAPE_NUMBER, _LOCATION_NUMBER = re.compile(rb"[+-]\d+"), re.compile(rb"\d+")
 
 
 def read_brep(path: Path) -> TopoDS_Shape:
@@ -21,14 +21,12 @@ def read_brep(path: Path) -> TopoDS_Shape:
     Raises
     ------
     CadParseError
-        If the file is not a readable BREP file, or does not end like one (checked first:
-        ``BRepTools.Read`` loops forever on some truncated files).
+        If the file is not a BREP file, or was cut short (checked first: ``BRepTools.Read``
+        loops forever on some truncated files), or cannot be parsed.
     """
-    if not _ends_like_brep(last_lines(path, 2)):
-        raise CadParseError(
-            f"the BREP reader could not parse {path.name}: it does not end with the closing "
-            "shape record and root shape of a BREP file, so it was cut short or is not a BREP file"
-        )
+    problem = brep_damage(path.read_bytes())
+    if problem:
+        raise CadParseError(f"the BREP reader could not parse {path.name}: {problem}")
     shape = TopoDS_Shape()
     try:
         read = BRepTools.Read_s(shape, str(path), BRep_Builder())
@@ -39,5 +37,30 @@ def read_brep(path: Path) -> TopoDS_Shape:
     return shape
 
 
-def _ends_like_brep(lines: list[bytes]) -> bool:
-    return len(lines) == 2 and lines[0].endswith(b"*") and bool(_ROOT_REFERENCE.fullmatch(lines[1]))
+def brep_damage(data: bytes) -> str:
+    """Why ``data`` is not a whole BREP file, in words; ``''`` when it is.
+
+    The rule follows the format, whatever version (1, 2, 3) and content (triangulations,
+    normals, locations) wrote it: the last section, ``TShapes N``, holds N shape records,
+    and the sub-shape list closing each record ends with one ``*`` (the null shape). After the
+    N-th ``*`` comes the root shape: its number and location, or ``*`` for none. Anything after
+    it is ignored, as OpenCascade ignores it. A file cut inside the root's location number
+    (``+1 12`` cut to ``+1 1``) cannot be told apart: OpenCascade writes no line end after it.
+    """
+    if _HEADER not in data[:_HEADER_BYTES]:
+        return "it does not start with the 'CASCADE Topology V' header of a BREP file"
+    cut_short = "it was cut short (truncated): "
+    shapes = list(_TSHAPES.finditer(data))
+    if not shapes:
+        return cut_short + "it ends before its 'TShapes' section, the last of a BREP file"
+    declared = int(shapes[-1].group(1))
+    tokens = data[shapes[-1].end():].split()
+    closed = [k for k, token in enumerate(tokens) if token == b"*"]
+    if len(closed) < declared:
+        return cut_short + f"its TShapes section declares {declared} shapes but holds {len(closed)}"
+    root = tokens[closed[declared - 1] + 1:closed[declared - 1] + 3] if declared else tokens[:2]
+    if root[:1] == [b"*"]:
+        return ""
+    if len(root) < 2 or not (_SHAPE_NUMBER.fullmatch(root[0]) and _LOCATION_NUMBER.fullmatch(root[1])):
+        return cut_short + "it ends before the root shape that closes a BREP file"
+    return ""

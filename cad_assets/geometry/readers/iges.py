@@ -10,9 +10,10 @@ from cad_assets.geometry.errors import CadParseError
 from cad_assets.geometry.readers.tail import last_lines
 from cad_assets.geometry.readers.xscontrol import read_and_transfer
 
-# The terminate record closing every IGES file: line counts of the S, G, D and P sections,
-# then 'T' and its sequence number in columns 73-80.
-_TERMINATE = re.compile(rb"S\s*\d+G\s*\d+D\s*\d+P\s*\d+\s+T\s*\d+")
+# The terminate record closing every IGES file, a whole 80-column record: line counts of the
+# S, G, D and P sections, then 'T' in column 73 and its sequence number right-aligned in
+# columns 74-80 (so a record cut short is shorter).
+_TERMINATE = re.compile(rb"S[ \d]{7}G[ \d]{7}D[ \d]{7}P[ \d]{7} {40}T[ \d]{6}\d")
 
 
 def read_iges(path: Path) -> TopoDS_Shape:

@@ -19,7 +19,9 @@ _STRING_OR_COMMENT = re.compile(rb"'(?:[^']|'')*'|/\*.*?\*/", re.DOTALL)
 _DEFINITION = re.compile(rb"(?:^|;)\s*#(\d+)\s*=")
 _INSTANCE_NAME = re.compile(rb"#(\d+)")
 _HEADER, _TRAILER = b"ISO-10303-21;", b"END-ISO-10303-21;"
-_FRAME_BYTES = 1024  # where the first and last lines are looked for (leading blanks, padding)
+_HEADER_BYTES = 1024  # where the first line is looked for (after a BOM or leading blanks)
+_TAIL_BYTES = 65536  # where the last line is looked for, before trailing comments and padding
+_TRAILING = re.compile(rb"(?:/\*.*?\*/|[ \t\r\n\x00\x1a])*\Z", re.DOTALL)
 
 
 def read_step(path: Path, reader: STEPControl_Reader | None = None) -> TopoDS_Shape:
@@ -42,7 +44,7 @@ def read_step(path: Path, reader: STEPControl_Reader | None = None) -> TopoDS_Sh
         parsed or translated.
     """
     data = path.read_bytes()
-    if _HEADER not in data[:_FRAME_BYTES]:
+    if _HEADER not in data[:_HEADER_BYTES].upper():  # keywords are read in any case
         raise CadParseError(
             f"the STEP reader could not parse {path.name}: it does not start with "
             "'ISO-10303-21;' as every STEP file does, so it is not a STEP file"
@@ -59,7 +61,8 @@ def _damage(data: bytes) -> list[str]:
     cut short, which usually also leaves references to entities it never got to), and
     references to undefined entities."""
     damage = []
-    if _TRAILER not in data[-_FRAME_BYTES:]:
+    tail = data[-_TAIL_BYTES:]
+    if not _TRAILING.sub(b"", tail, count=1).upper().endswith(_TRAILER):
         damage.append("it does not end with 'END-ISO-10303-21;', so it was cut short (truncated)")
     undefined = undefined_entities(data)
     if undefined:
@@ -74,7 +77,7 @@ def _damage(data: bytes) -> list[str]:
 def undefined_entities(data: bytes) -> list[int]:
     """Instance names (``#123``) that the DATA section refers to but never defines, sorted."""
     data = _STRING_OR_COMMENT.sub(b"''", data)  # '#' may appear inside strings and comments
-    data = data[max(data.find(b"DATA;"), 0):]
+    data = data[max(data.upper().find(b"DATA;"), 0):]
     defined = {int(number) for number in _DEFINITION.findall(data)}
     return sorted({int(number) for number in _INSTANCE_NAME.findall(data)} - defined)
 

@@ -1,19 +1,21 @@
 """The last lines of a text file, read without loading the whole file.
 
-A file cut short (an interrupted copy or download) loses its closing lines. Every text CAD
-format here ends with a fixed closing record, so looking at the tail tells a truncated file
-apart before OpenCascade sees it: on truncated IGES files OpenCascade segfaults or silently
-returns part of the geometry, and on truncated BREP files ``BRepTools.Read`` loops forever.
+A file cut short (an interrupted copy or download) loses its closing lines. An IGES file ends
+with its terminate record, so looking at the tail tells a truncated file apart before
+OpenCascade sees it: on truncated IGES files OpenCascade segfaults or silently returns part of
+the geometry.
 """
 
 import os
 from pathlib import Path
 
 _TAIL_BYTES = 4096
+_PADDING = b" \t\r\n\x00\x1a"  # blanks, NUL padding, DOS end-of-file marks
 
 
 def last_lines(path: Path, count: int) -> list[bytes]:
-    """The last ``count`` non-blank lines of ``path`` (fewer if it has fewer), stripped.
+    """The last ``count`` non-blank lines of ``path`` (fewer if it has fewer), stripped of
+    blanks and padding.
 
     Raises ``OSError`` (e.g. ``PermissionError``) when the file cannot be read.
     """
@@ -21,5 +23,5 @@ def last_lines(path: Path, count: int) -> list[bytes]:
         size = stream.seek(0, os.SEEK_END)
         stream.seek(max(size - _TAIL_BYTES, 0))
         tail = stream.read()
-    lines = [line.strip() for line in tail.splitlines()]
+    lines = [line.strip(_PADDING) for line in tail.splitlines()]
     return [line for line in lines if line][-count:]
