@@ -1,5 +1,6 @@
 """OpenCascade's native BREP files."""
 
+import mmap
 import re
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from cad_assets.geometry.errors import CadParseError
 
 _HEADER = b"CASCADE Topology V"
 _HEADER_BYTES = 1024  # where the header is looked for (an optional DBRep_DrawableShape line first)
-_TSHAPES = re.compile(rb"(?:^|\n)TShapes[ \t]+(\d+)")
+_TSHAPES_LINE = b"\nTShapes"
+_TSHAPES = re.compile(rb"\nTShapes[ \t]+(\d+)")
 _SHAPE_NUMBER, _LOCATION_NUMBER = re.compile(rb"[+-]\d+"), re.compile(rb"\d+")
 
 
@@ -24,7 +26,8 @@ def read_brep(path: Path) -> TopoDS_Shape:
         If the file is not a BREP file, or was cut short (checked first: ``BRepTools.Read``
         loops forever on some truncated files), or cannot be parsed.
     """
-    problem = brep_damage(path.read_bytes())
+    with open(path, "rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        problem = brep_damage(data)  # mapped: only the TShapes section is copied
     if problem:
         raise CadParseError(f"the BREP reader could not parse {path.name}: {problem}")
     shape = TopoDS_Shape()
@@ -37,7 +40,7 @@ def read_brep(path: Path) -> TopoDS_Shape:
     return shape
 
 
-def brep_damage(data: bytes) -> str:
+def brep_damage(data: bytes | mmap.mmap) -> str:
     """Why ``data`` is not a whole BREP file, in words; ``''`` when it is.
 
     The rule follows the format, whatever version (1, 2, 3) and content (triangulations,
@@ -50,11 +53,12 @@ def brep_damage(data: bytes) -> str:
     if _HEADER not in data[:_HEADER_BYTES]:
         return "it does not start with the 'CASCADE Topology V' header of a BREP file"
     cut_short = "it was cut short (truncated): "
-    shapes = list(_TSHAPES.finditer(data))
-    if not shapes:
+    section = data.rfind(_TSHAPES_LINE)  # the last section: found from the end
+    shapes = _TSHAPES.match(data, section) if section >= 0 else None
+    if shapes is None:
         return cut_short + "it ends before its 'TShapes' section, the last of a BREP file"
-    declared = int(shapes[-1].group(1))
-    tokens = data[shapes[-1].end():].split()
+    declared = int(shapes.group(1))
+    tokens = data[shapes.end():].split()
     closed = [k for k, token in enumerate(tokens) if token == b"*"]
     if len(closed) < declared:
         return cut_short + f"its TShapes section declares {declared} shapes but holds {len(closed)}"

@@ -7,6 +7,7 @@ from OCP.STEPControl import STEPControl_Reader
 from OCP.TopoDS import TopoDS_Shape
 
 from cad_assets.geometry.errors import CadParseError, name_some
+from cad_assets.geometry.readers.tail import PADDING
 from cad_assets.geometry.readers.xscontrol import read_and_transfer
 
 # The file name is the first argument of these entities; EXTERNAL_SOURCE wraps it in IDENTIFIER.
@@ -21,7 +22,8 @@ _INSTANCE_NAME = re.compile(rb"#(\d+)")
 _HEADER, _TRAILER = b"ISO-10303-21;", b"END-ISO-10303-21;"
 _HEADER_BYTES = 1024  # where the first line is looked for (after a BOM or leading blanks)
 _TAIL_BYTES = 65536  # where the last line is looked for, before trailing comments and padding
-_TRAILING = re.compile(rb"(?:/\*.*?\*/|[ \t\r\n\x00\x1a])*\Z", re.DOTALL)
+_TRAILING = re.compile(rb"(?:/\*.*?\*/|[" + re.escape(PADDING) + rb"])*\Z", re.DOTALL)
+_DATA_SECTION = re.compile(rb"DATA;", re.IGNORECASE)
 
 
 def read_step(path: Path, reader: STEPControl_Reader | None = None) -> TopoDS_Shape:
@@ -77,7 +79,8 @@ def _damage(data: bytes) -> list[str]:
 def undefined_entities(data: bytes) -> list[int]:
     """Instance names (``#123``) that the DATA section refers to but never defines, sorted."""
     data = _STRING_OR_COMMENT.sub(b"''", data)  # '#' may appear inside strings and comments
-    data = data[max(data.upper().find(b"DATA;"), 0):]
+    section = _DATA_SECTION.search(data)
+    data = data[section.start() if section else 0:]
     defined = {int(number) for number in _DEFINITION.findall(data)}
     return sorted({int(number) for number in _INSTANCE_NAME.findall(data)} - defined)
 

@@ -10,7 +10,8 @@ import os
 from pathlib import Path
 
 _TAIL_BYTES = 4096
-_PADDING = b" \t\r\n\x00\x1a"  # blanks, NUL padding, DOS end-of-file marks
+#: What may follow a file's closing record: blanks, NUL padding, DOS end-of-file marks.
+PADDING = b" \t\r\n\x00\x1a"
 
 
 def last_lines(path: Path, count: int) -> list[bytes]:
@@ -23,5 +24,5 @@ def last_lines(path: Path, count: int) -> list[bytes]:
         size = stream.seek(0, os.SEEK_END)
         stream.seek(max(size - _TAIL_BYTES, 0))
         tail = stream.read()
-    lines = [line.strip(_PADDING) for line in tail.splitlines()]
+    lines = [line.strip(PADDING) for line in tail.splitlines()]
     return [line for line in lines if line][-count:]
