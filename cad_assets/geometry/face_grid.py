@@ -1,16 +1,10 @@
 """UV grids of face samples (``faces/uv_grid``), as UV-Net and BRepNet consume them."""
 
 import numpy as np
-from OCP.BRep import BRep_Tool
-from OCP.gp import gp_Pnt2d
-from OCP.IntTools import IntTools_FClass2d
-from OCP.TopAbs import TopAbs_IN, TopAbs_ON
-from OCP.TopoDS import TopoDS_Face
 
 from cad_assets.geometry.indexing import IndexedShape
 from cad_assets.geometry.sampling import face_points_normals, uv_bounds
-
-_IN_OR_ON = {int(TopAbs_IN), int(TopAbs_ON)}
+from cad_assets.geometry.trim import inside_or_on
 
 
 def uv_grids(brep: IndexedShape, n_u: int, n_v: int) -> np.ndarray:
@@ -35,12 +29,6 @@ def uv_grids(brep: IndexedShape, n_u: int, n_v: int) -> np.ndarray:
         points, normals = face_points_normals(brep, face, uv)
         samples = grids[face].reshape(n_u * n_v, 7)  # a view: fills grids[face]
         samples[:, :3], samples[:, 3:6] = points, normals
-        samples[:, 6] = _inside_or_on(brep.faces[face], uv)
+        samples[:, 6] = inside_or_on(brep, face, uv)
     return grids
 
-
-def _inside_or_on(face: TopoDS_Face, uv: np.ndarray) -> list[bool]:
-    # The face's own tolerance, as OpenCascade's Boolean operations classify with.
-    classifier = IntTools_FClass2d(face, BRep_Tool.Tolerance_s(face))
-    # Compared as ints: comparing the enum members themselves costs more than classifying.
-    return [int(classifier.Perform(gp_Pnt2d(u, v))) in _IN_OR_ON for u, v in uv.tolist()]

@@ -196,19 +196,23 @@ def _normals_along(brep: IndexedShape, coedge: int, params: np.ndarray) -> np.nd
 
     ``(k, 3)``, or ``(3,)`` (the same for all points) on a plane.
     """
-    if not _has_pcurve(brep, coedge):
+    if not has_pcurve(brep, coedge):
         return _NAN3
     face = int(brep.coedge_face[coedge])
     plane_normal = _face_sampler(brep, face).plane_normal
     if plane_normal is not None:
         return plane_normal
-    pcurve = brep.cache.setdefault("pcurves", {}).get(coedge)
-    if pcurve is None:
-        pcurve = brep.cache["pcurves"][coedge] = BRepAdaptor_Curve2d(
-            brep.coedge_shapes[coedge], brep.faces[face]
-        )
-    uv = np.array([pcurve.Value(t).Coord() for t in params.tolist()])
+    uv = np.array([pcurve(brep, coedge).Value(t).Coord() for t in params.tolist()])
     return face_points_normals(brep, face, uv)[1]
+
+
+def pcurve(brep: IndexedShape, coedge: int) -> BRepAdaptor_Curve2d:
+    """The coedge's curve in its face's UV space, built on first use (see :func:`has_pcurve`)."""
+    pcurves = brep.cache.setdefault("pcurves", {})
+    if coedge not in pcurves:
+        face = brep.faces[int(brep.coedge_face[coedge])]
+        pcurves[coedge] = BRepAdaptor_Curve2d(brep.coedge_shapes[coedge], face)
+    return pcurves[coedge]
 
 
 class _FaceSampler(NamedTuple):
@@ -247,7 +251,7 @@ def _plane_points(
     return uv[:, :1] * x_dir + uv[:, 1:] * y_dir + location
 
 
-def _has_pcurve(brep: IndexedShape, coedge: int) -> bool:
+def has_pcurve(brep: IndexedShape, coedge: int) -> bool:
     """The coedge's edge has a curve in its face's UV space, and the face a surface."""
     has_pcurve = brep.cache.setdefault("has_pcurve", {})
     if coedge not in has_pcurve:
