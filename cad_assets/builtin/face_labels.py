@@ -20,8 +20,11 @@ def label_schema(options: dict) -> Schema:
 @encoder(name="face_labels", version="1", schema=label_schema, options={"mode": "auto"})
 def face_labels(cad_file, cad_model, storage, options):
     """``faces/label (n_faces,) int32``: ``mode`` ``auto`` labels files that have a label file
-    and gives the faces of the others -1; ``required`` fails files without one."""
-    labels, label_file = face_labels_for(cad_file.path, cad_model.n_faces, options["mode"])
+    and gives the faces of the others -1; ``required`` fails files without one. The STEP face
+    names a ``.face_truth`` needs come from ``cad_model``: the file is read once."""
+    labels, label_file = face_labels_for(
+        cad_file.path, cad_model.n_faces, options["mode"], lambda: cad_model.face_names
+    )
     storage.save_data("faces/label", labels)
     storage.save_metadata("face_label_file", label_file)
 

@@ -3,9 +3,13 @@
 Some datasets label faces by the name of their STEP entity, not by position: MFCAD writes each
 face as ``ADVANCED_FACE('N', ...)`` and stores its label at index N. The names live in the STEP
 model, not in the translated shape, so they are looked up through the reader that translated
-the file (its transfer reader maps each result shape back to its entity).
+the file (its transfer reader maps each result shape back to its entity):
+:func:`step_face_names` is that lookup, used both by :attr:`CadModel.face_names
+<cad_assets.geometry.model.CadModel.face_names>` (the worker's one read of the file) and by
+:func:`read_step_with_face_names` (a read of its own).
 """
 
+from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
 
@@ -23,8 +27,31 @@ from cad_assets.geometry.readers.step import read_step
 _SAME_SHAPE = 1
 
 
+def step_face_names(reader: STEPControl_Reader, faces: Iterable[TopoDS_Shape]) -> list[str]:
+    """The STEP entity name of each of ``faces``, which ``reader`` translated.
+
+    Parameters
+    ----------
+    reader : STEPControl_Reader
+        The reader that translated the file (its STEP model and transfer results are asked).
+    faces : iterable of TopoDS_Shape
+        Faces of the shape it returned, e.g. ``IndexedShape.faces``.
+
+    Returns
+    -------
+    list of str
+        One per face, in the order of ``faces``; ``''`` for a face whose entity has no name
+        or could not be found.
+    """
+    transfer = reader.WS().TransferReader()
+    return [_entity_name(transfer.EntityFromShapeResult(face, _SAME_SHAPE)) for face in faces]
+
+
 def read_step_with_face_names(path: str | PathLike) -> tuple[TopoDS_Shape, list[str]]:
     """Read a STEP file; also return the STEP entity name of each of its faces.
+
+    A worker's encoders need not read the file again for the names: their
+    :class:`~cad_assets.geometry.model.CadModel` gives them (``model.face_names``).
 
     Parameters
     ----------
@@ -47,14 +74,9 @@ def read_step_with_face_names(path: str | PathLike) -> tuple[TopoDS_Shape, list[
     """
     reader = STEPControl_Reader()
     shape = read_step(Path(path), reader)
-    transfer = reader.WS().TransferReader()
     faces = ShapeIndex()
     TopExp.MapShapes_s(shape, TopAbs_FACE, faces)
-    names = [
-        _entity_name(transfer.EntityFromShapeResult(faces.FindKey(number), _SAME_SHAPE))
-        for number in range(1, faces.Extent() + 1)
-    ]
-    return shape, names
+    return shape, step_face_names(reader, (faces.FindKey(k) for k in range(1, faces.Extent() + 1)))
 
 
 def _entity_name(entity) -> str:

@@ -51,9 +51,10 @@ def inside_or_on(brep: IndexedShape, face: int, uv: np.ndarray) -> np.ndarray:
     on = distance <= _ON
     undecided = ~on & (distance <= 2 * deviation + _MARGIN)
     # OpenCascade answers some points at a loop's corners as outside: ask it there.
-    near_corner = _distance_to_segments(points, corners, corners) <= 2 * deviation + _MARGIN
-    on &= ~near_corner
-    undecided |= near_corner
+    if len(corners):
+        near_corner = _distance_to_segments(points, corners, corners) <= 2 * deviation + _MARGIN
+        on &= ~near_corner
+        undecided |= near_corner
     inside = on | (_crossings_are_odd(points, starts, ends) & ~undecided)
     if undecided.any():
         inside[undecided] = _classified_by_opencascade(brep, face, uv, undecided)[undecided]
@@ -101,15 +102,17 @@ def _loop_polygon(
         polylines[coedge], deviation = points, max(deviation, stray)
     starts, ends, corners = [], [], []
     for coedge, points in polylines.items():
-        corners.append(points[:1])
         following = polylines[int(brep.coedge_next[coedge])]
         # The gap to the next edge of the loop: within tolerance on a valid face; a wide one
         # means the loop was not ordered, and the polygon would not be closed.
-        if np.hypot(*(following[0] - points[-1])) > _MARGIN:
+        gap = np.hypot(*(following[0] - points[-1]))
+        if gap > _MARGIN:
             return None
+        if gap > _ON:
+            corners.append(points[-1:])
         starts.append(points)
         ends.append(np.vstack([points[1:], following[:1]]))
-    corners = np.vstack(corners)
+    corners = np.vstack(corners) if corners else np.empty((0, 2))
     return np.vstack(starts), np.vstack(ends), deviation, corners
 
 

@@ -2,7 +2,8 @@
 tables.
 
 Pure Python (no CAD kernel, no Dagster). Only :func:`face_labels_for` may load the kernel, and
-only for a ``.face_truth`` file, whose labels are indexed by STEP face names.
+only for a ``.face_truth`` file, whose labels are indexed by STEP face names, when the caller
+does not give the names (the ``face_labels`` encoder gives those of its ``CadModel``).
 """
 
 from cad_assets.labels.attach import FACE_LABEL_MODES, face_labels_for

@@ -4,8 +4,9 @@ import re
 
 import pytest
 
-from cad_assets.geometry import CadParseError, encode_shape, read_cad_file
+from cad_assets.geometry import CadParseError, CadReadError, encode_shape, read_cad_file
 from cad_assets.geometry.face_names import read_step_with_face_names
+from cad_assets.geometry.model import CadLoader, CadModel
 from cad_assets_tests.geometry.conftest import write_shape
 
 
@@ -44,3 +45,31 @@ def test_broken_files_raise_like_the_reader(tmp_path):
     (tmp_path / "bad.step").write_text("ISO-10303-21;\nDATA;\n#1=ADVANCED_FACE('',(#2),#3,.T.);\nENDSEC;\n")
     with pytest.raises(CadParseError, match="refers to 2 entities it does not define"):
         read_step_with_face_names(tmp_path / "bad.step")
+
+
+def test_the_loaders_model_gives_the_same_names_from_its_one_read(tmp_path, pocket, box):
+    path = write_shape(pocket, tmp_path / "pocket.step")
+    _name_faces(path, [f"f{k}" for k in range(11)])
+
+    model = CadLoader().load(path)
+
+    assert model.face_names == read_step_with_face_names(path)[1]
+    assert model.step_reader is None  # let go once the names are known
+    assert CadLoader().load(write_shape(box, tmp_path / "box.brep")).face_names is None
+    with pytest.raises(ValueError, match="made without the reader"):
+        CadModel(path, "STEP", read_cad_file(path)).face_names
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [("empty.step", ""),
+     ("broken.step", "ISO-10303-21;\nDATA;\n#1=ADVANCED_FACE('',(#2),#3,.T.);\nENDSEC;\n"),
+     ("points.step", "ISO-10303-21;\nHEADER;\nENDSEC;\nDATA;\n"
+                     "#1=CARTESIAN_POINT('',(0.,0.,0.));\nENDSEC;\nEND-ISO-10303-21;\n")],
+)
+def test_the_loader_keeping_its_step_reader_fails_like_read_cad_file(tmp_path, name, content):
+    (tmp_path / name).write_text(content)
+    with pytest.raises(CadReadError) as expected:
+        read_cad_file(tmp_path / name)
+    with pytest.raises(type(expected.value), match=re.escape(str(expected.value))):
+        CadLoader().load(tmp_path / name)
