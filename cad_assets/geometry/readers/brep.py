@@ -1,9 +1,10 @@
-"""OpenCascade's native BREP files."""
+"""OpenCascade's native BREP files, in the text format and in the binary one."""
 
 import mmap
 import re
 from pathlib import Path
 
+from OCP.BinTools import BinTools
 from OCP.BRep import BRep_Builder
 from OCP.BRepTools import BRepTools
 from OCP.TopoDS import TopoDS_Shape
@@ -11,6 +12,10 @@ from OCP.TopoDS import TopoDS_Shape
 from cad_assets.geometry.errors import CadParseError
 
 _HEADER = b"CASCADE Topology V"
+# The binary format (BinTools) starts with its own line: "Open CASCADE Topology V1 (c)" (V1 to
+# V3), "Open CASCADE Topology V4, (c) Open Cascade" (V4); the text format never says "Open".
+_BINARY_HEADER = re.compile(rb"(?:^|\n)Open CASCADE Topology V\d+,? \(c\)")
+_BINARY_TSHAPES = re.compile(rb"\nTShapes (\d+)\n")
 _HEADER_BYTES = 1024  # where the header is looked for (an optional DBRep_DrawableShape line first)
 _TSHAPES_LINE = b"\nTShapes"
 _TSHAPES = re.compile(rb"\nTShapes[ \t]+(\d+)")
@@ -24,12 +29,17 @@ def read_brep(path: Path) -> TopoDS_Shape:
     ------
     CadParseError
         If the file is not a BREP file, or was cut short (checked first: ``BRepTools.Read``
-        loops forever on some truncated files), or cannot be parsed.
+        loops forever on some truncated files), or cannot be parsed. A binary BREP file
+        (``BinTools``) is read by OpenCascade's binary reader, which stops with an error on
+        the cut copies it is given (see :func:`binary_brep_damage`).
     """
     with open(path, "rb") as stream, mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        problem = brep_damage(data)  # mapped: only the TShapes section is copied
+        binary = is_binary_brep(data)
+        problem = binary_brep_damage(data) if binary else brep_damage(data)  # mapped: no copy
     if problem:
         raise CadParseError(f"the BREP reader could not parse {path.name}: {problem}")
+    if binary:
+        return _read_binary(path)
     shape = TopoDS_Shape()
     try:
         read = BRepTools.Read_s(shape, str(path), BRep_Builder())
@@ -68,3 +78,44 @@ def brep_damage(data: bytes | mmap.mmap) -> str:
     if len(root) < 2 or not (_SHAPE_NUMBER.fullmatch(root[0]) and _LOCATION_NUMBER.fullmatch(root[1])):
         return cut_short + "it ends before the root shape that closes a BREP file"
     return ""
+
+
+def is_binary_brep(data: bytes | mmap.mmap) -> bool:
+    """Whether ``data`` starts as a binary BREP file (written by ``BinTools``), any version."""
+    return _BINARY_HEADER.search(data[:_HEADER_BYTES]) is not None
+
+
+def binary_brep_damage(data: bytes | mmap.mmap) -> str:
+    """Why the binary BREP file ``data`` is cut short, in words; ``''`` when it may be whole.
+
+    The last section, ``TShapes N``, holds N shape records of at least 9 bytes each (type,
+    seven flags, ``*`` closing the sub-shape list), then the root shape (``*`` or orientation,
+    number and location). A file that ends before its TShapes section or is too short to hold
+    them is cut short. The records themselves are binary (their length depends on the
+    geometry they point to), so a file cut inside them is left to OpenCascade's binary reader,
+    which stops with an error on reading past the end (tested on cut copies of every version).
+    """
+    cut_short = "it was cut short (truncated): "
+    section = data.rfind(b"\nTShapes ")
+    shapes = _BINARY_TSHAPES.match(data, section) if section >= 0 else None
+    if shapes is None:
+        return cut_short + "it ends before its 'TShapes' section, the last of a BREP file"
+    declared, left = int(shapes.group(1)), len(data) - shapes.end()
+    if left < 9 * declared + 1:
+        return cut_short + f"its TShapes section declares {declared} shapes but holds only {left} bytes"
+    return ""
+
+
+def _read_binary(path: Path) -> TopoDS_Shape:
+    shape = TopoDS_Shape()
+    try:
+        read = BinTools.Read_s(shape, str(path))
+    except Exception as error:  # e.g. Storage_StreamReadError: it read past the end
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise CadParseError(
+            f"the BREP reader could not parse the binary BREP file {path.name}: it was cut short "
+            f"(truncated) or is damaged ({type(error).__name__}: {reason})"
+        ) from error
+    if not read or shape.IsNull():
+        raise CadParseError(f"the BREP reader could not parse the binary BREP file {path.name}")
+    return shape
