@@ -11,16 +11,20 @@ from OCP.BRep import BRep_Tool
 
 from cad_assets.geometry.categories import Convexity
 from cad_assets.geometry.indexing import IndexedShape
-from cad_assets.geometry.sampling import edge_frames
 
-_MIDDLE = np.array([0.5])
+#: Where along each edge (see :func:`cad_assets.geometry.sampling.edge_frames`) it is measured.
+MIDDLE = 0.5
 
 
-def edge_convexity(brep: IndexedShape, tolerance_deg: float) -> tuple[np.ndarray, np.ndarray]:
+def edge_convexity(
+    brep: IndexedShape, middle_frames: np.ndarray, tolerance_deg: float
+) -> tuple[np.ndarray, np.ndarray]:
     """Convexity code and signed dihedral angle of every edge.
 
     Parameters
     ----------
+    middle_frames : (n_edges, 12) float64
+        ``edge_frames`` of every edge at :data:`MIDDLE`.
     tolerance_deg : float
         Edges whose dihedral angle is smaller in magnitude are ``SMOOTH``.
 
@@ -33,9 +37,8 @@ def edge_convexity(brep: IndexedShape, tolerance_deg: float) -> tuple[np.ndarray
         are tangent, ``pi / 2`` on a box edge, negative where concave. NaN unless the edge
         joins two different faces whose normals could be evaluated.
     """
-    convexity = np.empty(len(brep.edges), dtype=np.int8)
-    angles = np.full(len(brep.edges), np.nan)
-    tolerance = np.radians(tolerance_deg)
+    convexity = np.full(len(brep.edges), Convexity.UNDEFINED, dtype=np.int8)
+    between_faces = np.zeros(len(brep.edges), dtype=bool)
     for edge, uses in enumerate(brep.edge_coedges):
         if BRep_Tool.Degenerated_s(brep.edges[edge]):
             convexity[edge] = Convexity.DEGENERATE
@@ -44,27 +47,24 @@ def edge_convexity(brep: IndexedShape, tolerance_deg: float) -> tuple[np.ndarray
         elif brep.coedge_face[uses[0]] == brep.coedge_face[uses[1]]:
             convexity[edge] = Convexity.SEAM
         else:
-            angles[edge] = _dihedral_angle(brep, edge)
-            convexity[edge] = _classify(angles[edge], tolerance)
+            between_faces[edge] = True
+    angles = np.where(between_faces, _dihedral_angles(middle_frames), np.nan)
+    with np.errstate(invalid="ignore"):  # NaN angles stay UNDEFINED
+        smooth = np.abs(angles) < np.radians(tolerance_deg)
+        convexity[between_faces & smooth] = Convexity.SMOOTH
+        convexity[between_faces & ~smooth & (angles > 0)] = Convexity.CONVEX
+        convexity[between_faces & ~smooth & (angles <= 0)] = Convexity.CONCAVE
     return convexity, angles
 
 
-def _dihedral_angle(brep: IndexedShape, edge: int) -> float:
-    frame = edge_frames(brep, edge, _MIDDLE)[0]
-    tangent, first_normal, second_normal = frame[3:6], frame[6:9], frame[9:12]
-    cross = np.array(_cross(first_normal.tolist(), second_normal.tolist()))
-    sine = np.linalg.norm(cross) * np.sign(cross @ tangent)
-    return float(np.arctan2(sine, first_normal @ second_normal))
+def _dihedral_angles(frames: np.ndarray) -> np.ndarray:
+    tangent, first_normal, second_normal = frames[:, 3:6], frames[:, 6:9], frames[:, 9:12]
+    cross = np.cross(first_normal, second_normal)
+    sine = np.sqrt(_dot(cross, cross)) * np.sign(_dot(cross, tangent))
+    return np.arctan2(sine, _dot(first_normal, second_normal))
 
 
-def _cross(a: list[float], b: list[float]) -> tuple[float, float, float]:
-    # What numpy.cross computes for two 3-vectors, without its overhead on single vectors.
-    return (a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0])
-
-
-def _classify(angle: float, tolerance: float) -> Convexity:
-    if np.isnan(angle):
-        return Convexity.UNDEFINED
-    if abs(angle) < tolerance:
-        return Convexity.SMOOTH
-    return Convexity.CONVEX if angle > 0 else Convexity.CONCAVE
+def _dot(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    # Row by row through matmul: the same sums, to the bit, as `a[i] @ b[i]` (einsum and
+    # `(a * b).sum(1)` add in another order and differ in the last bit).
+    return (a[:, None, :] @ b[:, :, None])[:, 0, 0]

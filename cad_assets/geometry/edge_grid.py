@@ -2,12 +2,16 @@
 
 import numpy as np
 
-from cad_assets.geometry.indexing import IndexedShape
-from cad_assets.geometry.sampling import edge_frames
+
+def u_grid_fractions(n_u: int) -> np.ndarray:
+    """Where the ``n_u`` samples lie along each edge's parameter range, ``(n_u,) float64``:
+    evenly spaced from its start to its end."""
+    return np.linspace(0.0, 1.0, n_u)
 
 
-def u_grids(brep: IndexedShape, n_u: int) -> np.ndarray:
-    """Evenly spaced samples along every edge's parameter range.
+def u_grids(frames: np.ndarray) -> np.ndarray:
+    """The edge grid, from the :func:`cad_assets.geometry.sampling.all_edge_frames` at
+    :func:`u_grid_fractions`.
 
     Samples run in the direction the edge's first face traverses it, so the first face lies
     on the left (seen from outside the material) and the other face on the right.
@@ -19,6 +23,4 @@ def u_grids(brep: IndexedShape, n_u: int) -> np.ndarray:
         outward normal. NaN where undefined: everything for an edge without a curve, the
         right normal unless the edge has exactly two uses (for a seam both are the same face).
     """
-    fractions = np.linspace(0.0, 1.0, n_u)
-    frames = [edge_frames(brep, edge, fractions) for edge in range(len(brep.edges))]
-    return np.array(frames, dtype=np.float32).reshape(-1, n_u, 12)
+    return frames.astype(np.float32)

@@ -2,11 +2,12 @@
 
 from os import PathLike
 
+import numpy as np
 from OCP.TopoDS import TopoDS_Shape
 
 from cad_assets.geometry.coedges import coedge_arrays
-from cad_assets.geometry.convexity import edge_convexity
-from cad_assets.geometry.edge_grid import u_grids
+from cad_assets.geometry.convexity import MIDDLE, edge_convexity
+from cad_assets.geometry.edge_grid import u_grid_fractions, u_grids
 from cad_assets.geometry.edges import curve_types, edge_attributes, edge_lengths
 from cad_assets.geometry.extended import face_pair_arrays
 from cad_assets.geometry.face_grid import uv_grids
@@ -15,6 +16,7 @@ from cad_assets.geometry.graph import face_adjacency, neighbour_counts
 from cad_assets.geometry.indexing import IndexedShape, index_shape
 from cad_assets.geometry.options import EncodeOptions
 from cad_assets.geometry.readers import format_of, read_cad_file
+from cad_assets.geometry.sampling import all_edge_frames
 from cad_assets.geometry.shape_encoding import ShapeEncoding
 from cad_assets.geometry.summary import summarize
 
@@ -33,7 +35,12 @@ def encode_shape(
     brep = brep or index_shape(shape)
     graph = face_adjacency(brep)
     areas, centroids = mass_properties(brep)
-    convexity, dihedral_angles = edge_convexity(brep, options.convexity_tolerance_deg)
+    # The convexity's middle sample and the edge grid's samples, edge by edge in one pass.
+    grid_fractions = u_grid_fractions(options.edge_grid_u) if options.edge_grid else []
+    edge_samples = all_edge_frames(brep, np.array([MIDDLE, *grid_fractions]))
+    convexity, dihedral_angles = edge_convexity(
+        brep, edge_samples[:, 0], options.convexity_tolerance_deg
+    )
     faces = {"area": areas, "surface_type": surface_types(brep)}
     edges = {"length": edge_lengths(brep), "curve_type": curve_types(brep), "convexity": convexity}
     if options.face_attributes:
@@ -43,7 +50,7 @@ def encode_shape(
     if options.edge_attributes:
         edges |= edge_attributes(brep, dihedral_angles)
     if options.edge_grid:
-        edges["u_grid"] = u_grids(brep, options.edge_grid_u)
+        edges["u_grid"] = u_grids(edge_samples[:, 1:])
     file_group, metadata = summarize(shape, brep, faces["surface_type"], areas, convexity)
     groups = {"faces": faces, "edges": edges, "graph": graph, "file": file_group}
     if options.coedges:

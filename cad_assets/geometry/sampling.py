@@ -180,6 +180,13 @@ def edge_frames(brep: IndexedShape, edge: int, fractions: np.ndarray) -> np.ndar
     return frames
 
 
+def all_edge_frames(brep: IndexedShape, fractions: np.ndarray) -> np.ndarray:
+    """:func:`edge_frames` of every edge at the same ``fractions (k,)``, ``(n_edges, k, 12)
+    float64``: the convexity's middle sample and the edge grid come from one pass."""
+    return np.array([edge_frames(brep, edge, fractions) for edge in range(len(brep.edges))]
+                    ).reshape(len(brep.edges), len(fractions), 12)
+
+
 def _tangent(derivative: gp_Vec, against_curve: bool) -> tuple[float, float, float]:
     """The unit tangent along a curve derivative (reversed if ``against_curve``), or NaN."""
     length = derivative.Magnitude()
@@ -202,7 +209,8 @@ def _normals_along(brep: IndexedShape, coedge: int, params: np.ndarray) -> np.nd
     plane_normal = _face_sampler(brep, face).plane_normal
     if plane_normal is not None:
         return plane_normal
-    uv = np.array([pcurve(brep, coedge).Value(t).Coord() for t in params.tolist()])
+    curve = pcurve(brep, coedge)
+    uv = np.array([curve.Value(t).Coord() for t in params.tolist()])
     return face_points_normals(brep, face, uv)[1]
 
 
