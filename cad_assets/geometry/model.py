@@ -14,14 +14,11 @@ from os import PathLike
 from pathlib import Path
 
 from OCP.STEPControl import STEPControl_Reader
-from OCP.TopAbs import TopAbs_FACE
-from OCP.TopExp import TopExp_Explorer
 from OCP.TopoDS import TopoDS_Shape
 
 from cad_assets.geometry.face_names import step_face_names
 from cad_assets.geometry.indexing import IndexedShape, index_shape
 from cad_assets.geometry.readers import STEP, format_of, read_cad_file
-from cad_assets.geometry.readers.step import read_step
 from cad_assets.geometry.stdout import muted_stdout
 
 
@@ -107,11 +104,9 @@ class CadLoader:
         if self._last is None or self._last.path != path:
             self._last = None  # free the previous model before reading the next one
             cad_format = format_of(path)
+            reader = STEPControl_Reader() if cad_format is STEP else None
             with muted_stdout():
-                if cad_format is STEP:
-                    shape, reader = _read_step(path)
-                else:
-                    shape, reader = read_cad_file(path), None
+                shape = read_cad_file(path, reader)
             self._last = CadModel(path, cad_format.name, shape, reader)
         return self._last
 
@@ -122,15 +117,3 @@ class CadLoader:
         """Drop the cached model (after its file is done)."""
         self._last = None
 
-
-def _read_step(path: Path) -> tuple[TopoDS_Shape, STEPControl_Reader | None]:
-    """What :func:`read_cad_file` reads from a STEP file, and the reader that translated it
-    (``read_cad_file`` takes no reader; if it comes to take one, this can go)."""
-    reader = STEPControl_Reader()
-    if path.stat().st_size:
-        shape = read_step(path, reader)  # raises the CadParseError read_cad_file would raise
-        if TopExp_Explorer(shape, TopAbs_FACE).More():
-            return shape, reader
-    # Empty, or no faces: read_cad_file raises its error for that (faceless files are read
-    # twice, for the message that says why they hold no faces).
-    return read_cad_file(path), None

@@ -78,7 +78,7 @@ def read_face_labels(
 
 def _name_indices(names: list[str], n_faces: int, label_path: Path) -> list[int]:
     """Each face's STEP name as an index into the ``n_faces`` labels; each index used once."""
-    if len(names) != n_faces:  # the names come from a second read of the CAD file
+    if len(names) != n_faces:  # names and faces may come from two reads
         raise LabelError(f"{label_path.name}: {len(names)} STEP face names for {n_faces} faces")
     for face, name in enumerate(names):
         if not (name.isascii() and name.isdigit() and int(name) < n_faces):

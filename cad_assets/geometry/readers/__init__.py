@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 
+from OCP.STEPControl import STEPControl_Reader
 from OCP.TopAbs import TopAbs_FACE
 from OCP.TopExp import TopExp_Explorer
 from OCP.TopoDS import TopoDS_Shape
@@ -60,8 +61,14 @@ def format_of(path: str | PathLike) -> CadFormat:
     return cad_format
 
 
-def read_cad_file(path: str | PathLike) -> TopoDS_Shape:
+def read_cad_file(
+    path: str | PathLike, step_reader: STEPControl_Reader | None = None
+) -> TopoDS_Shape:
     """Read a CAD file into one shape that has at least one face.
+
+    ``step_reader``, if given, translates a STEP file (and is ignored for other formats), so
+    that it can be asked afterwards which entity a shape came from
+    (:mod:`cad_assets.geometry.face_names`).
 
     Raises
     ------
@@ -82,7 +89,10 @@ def read_cad_file(path: str | PathLike) -> TopoDS_Shape:
     cad_format = format_of(path)
     if path.stat().st_size == 0:
         raise EmptyFileError(f"{path.name} is empty (0 bytes)")
-    shape = cad_format.read(path)
+    if cad_format is STEP and step_reader is not None:
+        shape = read_step(path, step_reader)
+    else:
+        shape = cad_format.read(path)
     if not TopExp_Explorer(shape, TopAbs_FACE).More():
         raise _no_geometry_error(path, cad_format)
     return shape
