@@ -1,6 +1,7 @@
 """UV grids of face samples (``faces/uv_grid``), as UV-Net and BRepNet consume them."""
 
 import numpy as np
+from OCP.Precision import Precision
 
 from cad_assets.geometry.indexing import IndexedShape
 from cad_assets.geometry.sampling import face_points_normals, uv_bounds
@@ -15,14 +16,17 @@ def uv_grids(brep: IndexedShape, n_u: int, n_v: int) -> np.ndarray:
     (n_faces, n_u, n_v, 7) float32
         Channels: point x, y, z; unit outward normal; 1 where the sample is inside the trimmed
         face or on its boundary, else 0. Points and normals are NaN (and the mask 0) for a
-        face without a surface, normals NaN at singular points.
+        face without a surface or without bounds (an infinite plane with no edges), normals
+        NaN at singular points.
     """
     grids = np.full((len(brep.faces), n_u, n_v, 7), np.nan, dtype=np.float32)
     grids[..., 6] = 0
     for face, surface in enumerate(brep.surfaces):
         if surface is None:
             continue
-        u_min, u_max, v_min, v_max = uv_bounds(surface)
+        u_min, u_max, v_min, v_max = bounds = uv_bounds(surface)
+        if any(Precision.IsInfinite_s(bound) for bound in bounds):
+            continue
         u = np.linspace(u_min, u_max, n_u).repeat(n_v)
         v = np.tile(np.linspace(v_min, v_max, n_v), n_u)
         uv = np.column_stack([u, v])

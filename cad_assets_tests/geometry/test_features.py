@@ -2,7 +2,9 @@
 
 import numpy as np
 import pytest
+from OCP.BRepBuilderAPI import BRepBuilderAPI_MakeFace
 from OCP.BRepPrimAPI import BRepPrimAPI_MakeCone
+from OCP.gp import gp_Pln
 
 from cad_assets.geometry import Convexity, CurveType, EncodeOptions, SurfaceType, encode_shape
 from cad_assets_tests.geometry.conftest import SIDE
@@ -95,6 +97,14 @@ def test_normals_at_a_cone_apex_are_taken_next_to_it():
     np.testing.assert_allclose(apex[:, :3], [[0, 0, 4]] * len(apex), atol=1e-6)
     np.testing.assert_allclose(np.linalg.norm(grid[..., 3:6], axis=-1), 1.0, rtol=1e-6)
     np.testing.assert_allclose(apex[:, 3:6], grid[:, -2, 3:6], atol=1e-5)  # same generator
+
+
+@pytest.mark.filterwarnings("error")  # once: "overflow encountered in cast" to float32
+def test_an_unbounded_face_gets_an_empty_uv_grid():
+    infinite_plane = BRepBuilderAPI_MakeFace(gp_Pln()).Face()  # no edges: as FreeCAD saves some
+    grid = encode_shape(infinite_plane).groups["faces"]["uv_grid"][0]
+
+    assert np.isnan(grid[..., :6]).all() and (grid[..., 6] == 0).all()
 
 
 def test_uv_grid_samples_lie_on_the_faces_with_a_trim_mask(encoded):
