@@ -21,6 +21,7 @@ def uv_grids(brep: IndexedShape, n_u: int, n_v: int) -> np.ndarray:
     """
     grids = np.full((len(brep.faces), n_u, n_v, 7), np.nan, dtype=np.float32)
     grids[..., 6] = 0
+    sampled, face_uv = [], []
     for face, surface in enumerate(brep.surfaces):
         if surface is None:
             continue
@@ -33,6 +34,9 @@ def uv_grids(brep: IndexedShape, n_u: int, n_v: int) -> np.ndarray:
         points, normals = face_points_normals(brep, face, uv)
         samples = grids[face].reshape(n_u * n_v, 7)  # a view: fills grids[face]
         samples[:, :3], samples[:, 3:6] = points, normals
-        samples[:, 6] = inside_or_on(brep, face, uv)
+        sampled.append(face)
+        face_uv.append(uv)
+    if sampled:
+        masks = inside_or_on(brep, np.array(sampled), np.array(face_uv))
+        grids[sampled, ..., 6] = masks.reshape(len(sampled), n_u, n_v)
     return grids
-
