@@ -2,6 +2,7 @@
 
 ``cad-assets describe`` prints where the dataset is and what it holds, from the run summary.
 ``toc``, ``file``, ``query`` and ``hist`` look into the dataset (see ``cad-assets <command> -h``).
+``errors`` lists the files that failed, with why; ``file`` on one of them prints its error.
 ``graph`` prints the asset graph of a code location as Mermaid (or Graphviz) text.
 Every command reads the output folder of ``CAD_ASSETS_OUTPUT`` unless given ``--output``.
 """
@@ -12,6 +13,13 @@ import sys
 from pathlib import Path
 
 from cad_assets.explore import Explorer
+from cad_assets.explore.errors import (
+    Outcomes,
+    filter_errors,
+    find_unencoded,
+    render_errors,
+    render_unencoded,
+)
 from cad_assets.explore.render import render_file, render_histogram, render_table, render_toc
 from cad_assets.storage import open_dataset
 
@@ -54,8 +62,16 @@ def _toc(explorer: Explorer, args) -> str:
     return render_toc(explorer.toc(), str(args.output))
 
 
-def _file(explorer: Explorer, args) -> str:
-    file_id = explorer.file_id(args.key)
+def _file(output: Path, args) -> str:
+    try:
+        explorer = Explorer.open(output)
+        file_id = explorer.file_id(args.key)
+    except (FileNotFoundError, KeyError):
+        # Not in the dataset (or no dataset yet): a file that failed or was skipped says why.
+        unencoded = find_unencoded(output, args.key, args.catalogue_url)
+        if unencoded is None:
+            raise
+        return render_unencoded(unencoded, tracebacks=args.traceback)
     groups = args.group or [name for name, _ in sorted(explorer.dataset.groups())]
     rows = {group: explorer.file_rows(file_id, group) for group in groups}
     info = explorer.files.info(file_id) if explorer.infoset is not None else None
@@ -70,6 +86,17 @@ def _query(explorer: Explorer, args) -> str:
     if args.columns == QUERY_COLUMNS:  # without an infoset there is no partition_key
         columns = [column for column in columns if column in found.columns]
     return render_table(found, columns, args.limit)
+
+
+def _errors(output: Path, args) -> str:
+    outcomes = Outcomes.open(output, args.catalogue_url)
+    errors = outcomes.errors
+    shown = filter_errors(errors, error_type=args.type, encoder=args.encoder, path=args.path)
+    filters = " ".join(f"--{name} {value}" for name, value in
+                       (("type", args.type), ("encoder", args.encoder), ("path", args.path))
+                       if value is not None)
+    return render_errors(shown, output, failed=len(errors), skipped=len(outcomes.skips),
+                         tracebacks=args.traceback, filters=filters)
 
 
 def _hist(explorer: Explorer, args) -> str:
@@ -97,7 +124,22 @@ def _parser() -> argparse.ArgumentParser:
     file.add_argument("key", help="file id, partition key or path")
     file.add_argument("--group", action="append", help="only this group (repeatable)")
     file.add_argument("--head", type=int, default=5, help="values shown per array (0: none)")
-    file.set_defaults(run=_file)
+    file.add_argument("--traceback", action="store_true",
+                      help="for a file that failed: also its full traceback")
+    file.set_defaults(run=_file, needs_dataset=False)
+
+    errors = commands.add_parser(
+        "errors", parents=[output], help="the files that failed, and why",
+        description="One line per failed file of the output (path relative to its source root, "
+        "error type, encoder, first line of the message), then the count by error type. "
+        "From the catalogue, so it also works when a run failed over the error budget.")
+    errors.add_argument("--type", metavar="ERROR_TYPE",
+                        help="only this error type (exact, else a case-insensitive substring)")
+    errors.add_argument("--encoder", metavar="NAME",
+                        help="only files this encoder failed (exact, else a substring)")
+    errors.add_argument("--path", metavar="SUBSTRING", help="only paths holding SUBSTRING")
+    errors.add_argument("--traceback", action="store_true", help="also each file's traceback")
+    errors.set_defaults(run=_errors, needs_dataset=False)
 
     query = commands.add_parser(
         "query", parents=[output], help="files whose rows satisfy conditions",
@@ -149,9 +191,15 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, "")  # a project module in the current folder, as `dagster -m` finds it
         print(_graph(args))
         return 0
-    args.output = args.output or _settings().layout.root
+    args.catalogue_url = ""  # the output's own catalogue.sqlite
+    if args.output is None:
+        settings = _settings()
+        args.output, args.catalogue_url = settings.layout.root, settings.catalogue_url
     try:
-        print(args.run(Explorer.open(args.output), args))
+        if getattr(args, "needs_dataset", True):
+            print(args.run(Explorer.open(args.output), args))
+        else:
+            print(args.run(args.output, args))
     except (KeyError, ValueError, IndexError, FileNotFoundError) as error:
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"cad-assets {args.command}: {message}", file=sys.stderr)

@@ -67,6 +67,16 @@ class Catalogue:
         self.version = version
         self._engine = database.connect(database_url)
 
+    @classmethod
+    def latest(cls, encodings: Path, database_url: str | Path) -> "Catalogue | None":
+        """The catalogue at the version of the outcome recorded last (the latest run's), for
+        readers without the pipeline at hand; ``None`` if no outcome was ever recorded."""
+        query = (sa.select(database.encodings.c.encoding_version)
+                 .order_by(database.encodings.c.recorded_at.desc()).limit(1))
+        with database.connect(database_url).connect() as db:
+            version = db.execute(query).scalar()
+        return None if version is None else cls(encodings, database_url, version)
+
     def store_path(self, partition_key: str, sha256: str) -> Path:
         return self._partition_dir(partition_key) / f"{sha256}.v{self.version}{STORE_SUFFIX}"
 
