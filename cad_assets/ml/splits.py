@@ -5,6 +5,10 @@ A split lives at ``<output>/splits/<name>.json``. It names its files by ``partit
 label key, fractions, seed, and the normalisation statistics of its training files. It keeps
 loading when files are added to or removed from the dataset; it refuses files whose content
 or encoding changed.
+
+Files with identical content (same sha256: ``cad_infoset``'s ``duplicate_group``) always land
+in the same subset, so a copy in train cannot leak its twin in test; ``duplicates="first"``
+keeps only one copy of each content in the split.
 """
 
 import json
@@ -20,12 +24,16 @@ from cad_assets.ml.features import FeatureSet
 from cad_assets.ml.statistics import ChannelStats, compute_statistics
 from cad_assets.ml.stratify import SUBSETS, assign_subsets, check_fractions
 from cad_assets.ml.targets import split_targets
+from cad_assets.sources import content_groups, describe_conflicts, label_conflicts
 from cad_assets.storage import OutputLayout, atomic_write_path
 
 #: Version of the JSON layout.
 SPLIT_FORMAT_VERSION = 1
 #: Columns naming each file of a split.
 FILE_COLUMNS = ["file_id", "partition_key", "sha256", "encoding_version"]
+#: What :func:`make_split` does with identical files: keep them ``together`` in one subset,
+#: or keep only the ``first`` copy of each content (by partition key) in the split.
+DUPLICATE_MODES = ("together", "first")
 
 
 class SplitMismatchError(RuntimeError):
@@ -50,6 +58,9 @@ class Split:
         Of the training files, by ``"<group>/<array>"``.
     classes : list
         The classes stratified on.
+    duplicates : str
+        ``"together"`` (every copy of a content in one subset) or ``"first"`` (only the
+        first copy of each content in the split; the other copies are in no subset).
     """
 
     name: str
@@ -60,6 +71,7 @@ class Split:
     files: pd.DataFrame
     statistics: dict[str, ChannelStats]
     classes: list = field(default_factory=list)
+    duplicates: str = "together"
 
     def file_ids(self, subset: str) -> np.ndarray:
         """``(n,) int64``: the increasing file ids of ``subset`` (``train``, ...)."""
@@ -69,7 +81,8 @@ class Split:
 
 
 def make_split(folder, name: str, label_key: str, fractions=(0.8, 0.1, 0.1), seed: int = 0,
-               features: FeatureSet = FeatureSet(), overwrite: bool = False) -> Split:
+               features: FeatureSet = FeatureSet(), overwrite: bool = False,
+               duplicates: str = "together") -> Split:
     """Split the files of a dataset, compute training statistics, save to ``splits/<name>.json``.
 
     Parameters
@@ -80,12 +93,23 @@ def make_split(folder, name: str, label_key: str, fractions=(0.8, 0.1, 0.1), see
         An infoset column (``"label"``: stratified by class) or a dataset array
         (``"faces/label"``: stratified by each file's set of face classes).
     fractions
-        (train, validation, test), summing to 1.
+        Always three numbers, (train, validation, test), summing to 1 (or a mapping with
+        those keys). A subset may be empty: ``(0.8, 0.0, 0.2)`` makes no validation subset
+        (``split.file_ids("validation")`` is empty); train must be above 0.
     seed
         Same dataset, key, fractions and seed: same split.
     overwrite
         Replace a saved split of that name (otherwise ``FileExistsError``).
+    duplicates
+        Files with identical content (same sha256, one ``duplicate_group`` of the infoset):
+        ``"together"`` (default) puts every copy in the same subset, stratifying the groups,
+        not the files (a group counts once in the fractions; single-label, it is stratified
+        by its first file's class, with a warning when its copies' classes differ);
+        ``"first"`` keeps only the first copy of each content (by partition key) in the
+        split, the other copies in no subset.
     """
+    if duplicates not in DUPLICATE_MODES:
+        raise ValueError(f"duplicates must be one of {DUPLICATE_MODES}, not {duplicates!r}")
     folder = OutputLayout.of(folder)
     path = folder.split(name)
     if path.exists() and not overwrite:
@@ -93,13 +117,36 @@ def make_split(folder, name: str, label_key: str, fractions=(0.8, 0.1, 0.1), see
     share = check_fractions(fractions)
     dataset, infoset = folder.open_dataset(), folder.read_infoset()
     targets = split_targets(dataset, infoset, label_key)
-    files = _file_columns(infoset).assign(
-        subset=np.asarray(SUBSETS)[assign_subsets(targets.values, share, seed)])
+    files, values, groups = _file_columns(infoset), targets.values, content_groups(infoset)
+    if duplicates == "first":
+        keep = _first_copies(infoset, groups)
+        files, values, groups = files[keep].reset_index(drop=True), values[keep], groups[keep]
+    else:
+        _warn_of_conflicts(name, infoset, label_key)
+    subsets = assign_subsets(values, share, seed, groups=groups.to_numpy())
+    files = files.assign(subset=np.asarray(SUBSETS)[subsets])
     train = np.sort(files.loc[files["subset"] == "train", "file_id"].to_numpy(np.int64))
     split = Split(name, label_key, targets.kind, share, seed, files,
-                  compute_statistics(dataset, train, features), targets.classes.tolist())
+                  compute_statistics(dataset, train, features), targets.classes.tolist(),
+                  duplicates)
     save_split(folder, split)
     return split
+
+
+def _first_copies(infoset: pd.DataFrame, groups: pd.Series) -> np.ndarray:
+    """``(n_files,) bool``: the file of each content whose partition key sorts first."""
+    by_key = infoset["partition_key"].astype(str).sort_values(kind="stable").index
+    first = ~groups.loc[by_key].duplicated()
+    return first.reindex(infoset.index).to_numpy(bool)
+
+
+def _warn_of_conflicts(name: str, infoset: pd.DataFrame, label_key: str) -> None:
+    if label_key in infoset:
+        conflicts = label_conflicts(infoset, [label_key])
+        if conflicts:
+            warnings.warn(f"split {name!r}: {describe_conflicts(conflicts)}; each group is "
+                          "stratified by its first file's class, all its files in one subset",
+                          stacklevel=3)
 
 
 def save_split(folder, split: Split) -> Path:
@@ -114,6 +161,7 @@ def save_split(folder, split: Split) -> Path:
         "classes": split.classes,
         "fractions": split.fractions,
         "seed": split.seed,
+        "duplicates": split.duplicates,
         "n_files": {s: int((split.files["subset"] == s).sum()) for s in SUBSETS},
         "subsets": {s: split.files.loc[split.files["subset"] == s, FILE_COLUMNS].to_dict("list")
                     for s in SUBSETS},
@@ -143,7 +191,7 @@ def load_split(folder, name: str) -> Split:
     files = _reconcile(name, saved, current)
     statistics = {key: ChannelStats.from_json(v) for key, v in data["statistics"].items()}
     return Split(data["name"], data["label_key"], data["kind"], data["fractions"], data["seed"],
-                 files, statistics, data.get("classes", []))
+                 files, statistics, data.get("classes", []), data.get("duplicates", "together"))
 
 
 def _reconcile(name: str, saved: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:

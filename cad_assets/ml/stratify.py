@@ -18,7 +18,9 @@ def check_fractions(fractions) -> dict[str, float]:
     ----------
     fractions
         Three numbers (train, validation, test) or a mapping with those keys; each in [0, 1],
-        summing to 1, train above 0.
+        summing to 1, train above 0. Validation or test may be 0: ``(0.8, 0.0, 0.2)`` is a
+        split without validation files. Two numbers are refused (which one is missing would
+        be a guess).
     """
     if isinstance(fractions, Mapping):
         if set(fractions) != set(SUBSETS):
@@ -33,14 +35,15 @@ def check_fractions(fractions) -> dict[str, float]:
     return dict(zip(SUBSETS, values))
 
 
-def assign_subsets(targets: np.ndarray, fractions, seed: int) -> np.ndarray:
+def assign_subsets(targets: np.ndarray, fractions, seed: int, groups=None) -> np.ndarray:
     """The subset of each file: 0 train, 1 validation, 2 test (indices into ``SUBSETS``).
 
     Test files are drawn first from all files, then validation files from the rest, each
     draw stratified: by class for ``(n_files,)`` targets (scikit-learn's
     StratifiedShuffleSplit), by label set for ``(n_files, n_classes)`` multi-hot targets
     (iterative stratification, MultilabelStratifiedShuffleSplit). Subset sizes are the
-    fractions of the number of files, rounded.
+    fractions of the number of files (of groups, with ``groups``), rounded. A fraction of 0
+    (``(0.8, 0.0, 0.2)``: no validation subset) draws nothing for that subset.
 
     Parameters
     ----------
@@ -49,17 +52,27 @@ def assign_subsets(targets: np.ndarray, fractions, seed: int) -> np.ndarray:
         See :func:`check_fractions`.
     seed : int
         The same seed, targets and fractions give the same assignment.
+    groups : (n_files,) array, optional
+        Files of the same group (e.g. identical content: ``duplicate_group``) go to the same
+        subset: the groups are stratified, not the files. A group's target is its first
+        file's class (single-label) or the union of its files' label sets (multi-label).
+        With one file per group the assignment is the one without ``groups``.
 
     Returns
     -------
     (n_files,) int8
     """
+    if groups is not None:
+        unit, first = group_units(groups)
+        if len(first) < len(targets):
+            return assign_subsets(_group_targets(targets, unit, first), fractions, seed)[unit]
     share = check_fractions(fractions)
     n = len(targets)
     n_test = int(round(share["test"] * n))
     n_validation = int(round(share["validation"] * n))
     if n and n_test + n_validation >= n:
-        raise ValueError(f"{n} files leave none for training with fractions {share}")
+        raise ValueError(f"{n} files (identical files counted once when grouped) leave none "
+                         f"for training with fractions {share}")
     subset = np.zeros(n, dtype=np.int8)
     rest = np.arange(n)
     for code, size in ((2, n_test), (1, n_validation)):
@@ -68,6 +81,29 @@ def assign_subsets(targets: np.ndarray, fractions, seed: int) -> np.ndarray:
             subset[rest[drawn]] = code
             rest = rest[keep]
     return subset
+
+
+def group_units(groups) -> tuple[np.ndarray, np.ndarray]:
+    """``(unit, first)``: the group of each file as ``0..n_groups-1``, numbered in order of
+    their first file, and the index of each group's first file."""
+    values = np.asarray(groups)
+    if values.ndim != 1:
+        raise ValueError(f"groups must be one value per file, got shape {values.shape}")
+    _, first, inverse = np.unique(values, return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return rank[inverse.reshape(-1)], first[order]
+
+
+def _group_targets(targets: np.ndarray, unit: np.ndarray, first: np.ndarray) -> np.ndarray:
+    if len(unit) != len(targets):
+        raise ValueError(f"{len(unit)} groups for {len(targets)} files")
+    if targets.ndim == 2:
+        union = np.zeros((len(first), targets.shape[1]), dtype=targets.dtype)
+        np.maximum.at(union, unit, targets)
+        return union
+    return targets[first]
 
 
 def _draw(targets: np.ndarray, size: int, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -10,7 +10,17 @@ import pandas as pd
 
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.flow import Pipeline
+from cad_assets.sources import (
+    content_groups,
+    describe_conflicts,
+    duplicate_counts,
+    face_label_digests,
+    label_conflicts,
+)
 from cad_assets.storage import atomic_write_path
+
+#: Conflicting groups listed in ``summary.json`` (all are counted).
+CONFLICTS_LISTED = 20
 
 
 @dg.asset(group_name="cad", deps=["cad_dataset", "cad_attribset"])
@@ -24,12 +34,17 @@ def cad_run_summary(
 ) -> dg.MaterializeResult:
     """Paths of the dataset and its tables, seconds per stage of this run, file counts, the
     error distribution by type, the files encoders skipped, the CPU seconds of the run process
-    and of its workers, the tasks and the settings used; also shown here as metadata."""
+    and of its workers, the duplicates in the dataset (groups of identical files, and those
+    whose copies are labelled differently: also a warning in the run log), the tasks and the
+    settings used; also shown here as metadata."""
     catalogue = settings.catalogue(cad_pipeline.version)
     this_run = catalogue.outcomes_of_run(context.run.run_id)
     skipped = catalogue.skips(cad_files)
     layout = settings.layout
     stages = _stage_seconds(context)
+    duplicates = duplicate_summary(cad_infoset)
+    if duplicates["label_conflicts"]:
+        context.log.warning(describe_conflicts(duplicates["conflicts"]))
     summary = {
         "run_id": context.run.run_id,
         "dataset": str(layout.dataset),
@@ -53,6 +68,7 @@ def cad_run_summary(
             "failed_this_run": this_run["failed"],
         },
         "error_distribution": dict(Counter(cad_errors["error_type"])),
+        "duplicates": duplicates,
         "skipped": skipped,
         "tasks": {
             "gather": cad_pipeline.gather.name,
@@ -71,8 +87,29 @@ def cad_run_summary(
             "summary": dg.MetadataValue.json(summary),
             "files_in_dataset": len(cad_infoset),
             "files_failed": len(cad_errors),
+            "duplicate_groups": duplicates["groups"],
+            "files_in_duplicate_groups": duplicates["files"],
+            "duplicate_label_conflicts": duplicates["label_conflicts"],
         }
     )
+
+
+def duplicate_summary(infoset: pd.DataFrame) -> dict:
+    """The files of the dataset with identical content (same sha256): ``groups`` of two or
+    more, the ``files`` in them, the ``extra_copies`` (files - groups), how many groups are
+    labelled differently (``label_conflicts``: per-file class ``label_name``, from folders or
+    a table, or face label files of different content) and the first of those
+    (``conflicts``: group, field, value per partition key)."""
+    counts = duplicate_counts(infoset)
+    fields = ["label_name"]
+    if counts["groups"] and "face_label_file" in infoset:
+        copies = infoset[content_groups(infoset).duplicated(keep=False)]
+        infoset = copies.assign(face_labels=face_label_digests(copies))
+        fields.append("face_labels")
+    conflicts = label_conflicts(infoset, fields) if counts["groups"] else []
+    return {**counts,
+            "label_conflicts": len({conflict["duplicate_group"] for conflict in conflicts}),
+            "conflicts": conflicts[:CONFLICTS_LISTED]}
 
 
 def _stage_seconds(context: dg.AssetExecutionContext) -> dict[str, float]:
