@@ -42,11 +42,14 @@ _OUTCOME_FIELDS = ("error_type", "task", "message", "traceback", "worker_pid")
 
 @dataclass
 class EncodingPlan:
-    """``requests`` to run; ``up_to_date`` and ``known_failures`` are partition keys left alone."""
+    """``requests`` to run; ``up_to_date`` and ``known_failures`` are partition keys left alone.
+    ``retried``: keys of requests whose content failed or was skipped under another encoding
+    version (an encoder changed since), so they are tried again."""
 
     requests: list[EncodeRequest] = field(default_factory=list)
     up_to_date: list[str] = field(default_factory=list)
     known_failures: list[str] = field(default_factory=list)
+    retried: list[str] = field(default_factory=list)
 
 
 class Catalogue:
@@ -122,6 +125,7 @@ class Catalogue:
         :attr:`cad_assets.flow.Pipeline.encoder_references`.
         """
         status = self._current_frame(files, ["status"]).set_index("partition_key")["status"]
+        earlier = self._unencoded_at_other_versions(files)
         plan = EncodingPlan()
         wanted = None if only_keys is None else set(only_keys)
         for row in files.itertuples():
@@ -140,6 +144,8 @@ class Catalogue:
                 file = CadFile(row.partition_key, row.path, sha, row.format, row.source_root,
                                row.relative_path)
                 plan.requests.append(EncodeRequest(file, str(store), self.version, encoders))
+                if known is None and row.partition_key in earlier:
+                    plan.retried.append(row.partition_key)
         return plan
 
     # --- outcomes --------------------------------------------------------------------------
@@ -232,6 +238,18 @@ class Catalogue:
                                "sha256": files["sha256"].astype(object).fillna(UNREADABLE)})
         rows = rows.astype({"partition_key": object, "sha256": object})
         return wanted.merge(rows, on=["partition_key", "sha256"]).drop(columns="sha256")
+
+    def _unencoded_at_other_versions(self, files: pd.DataFrame) -> set[str]:
+        """Keys of ``files`` whose current content failed or was skipped at another version."""
+        query = sa.select(encodings.c.partition_key, encodings.c.sha256).where(
+            encodings.c.encoding_version != self.version,
+            encodings.c.status.in_(("failed", "skipped")))
+        with self._engine.connect() as db:
+            rows = set(db.execute(query).all())
+        if not rows:
+            return set()
+        shas = files["sha256"].astype(object).fillna(UNREADABLE)
+        return {key for key, sha in zip(files["partition_key"], shas) if (key, sha) in rows}
 
     def _commit(self, request: EncodeRequest, values: dict) -> None:
         key = {"partition_key": request.partition_key, "sha256": request.sha256,

@@ -28,7 +28,7 @@ class Pipeline:
     version : str
         Hash of each encoder's name, version and options and of the schema: part of every
         store's name and the code version of ``cad_encodings``, so changing any encoder's
-        declared version (or options) marks exactly the encodings stale.
+        version (its code, unless it pins one) or options marks exactly the encodings stale.
     debug : bool
         Run every file in the Dagster process, one by one (breakpoints work).
     """

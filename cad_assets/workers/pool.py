@@ -19,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import as_completed
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
@@ -69,7 +70,7 @@ def run_isolated(
         max_workers=settings.workers,
         max_tasks=settings.tasks_per_worker,
         initializer=_init_worker,
-        initargs=(settings.memory_limit_mb, list(sys.path)),
+        initargs=(settings.memory_limit_mb, _worker_sys_path([task.partition(":")[0], *preload])),
         context=context,
     ) as pool:
         futures = {
@@ -78,6 +79,24 @@ def run_isolated(
         }
         for future in as_completed(futures):
             yield futures[future], _outcome(future, settings)
+
+
+def _worker_sys_path(modules: Sequence[str]) -> list[str]:
+    """This process's import path, plus the folder each of ``modules`` was imported from if
+    that folder is no longer on it: Dagster puts a code location's working directory (``-d``,
+    workspace.yaml's ``working_directory``) on the path only while it imports the location, so
+    the workers would not find the user's encoders."""
+    path = list(sys.path)
+    for name in modules:
+        file = getattr(sys.modules.get(name), "__file__", None)
+        if not file:
+            continue
+        root = Path(file).resolve().parent
+        for _ in range(name.count(".") + (Path(file).name == "__init__.py")):
+            root = root.parent
+        if str(root) not in path:
+            path.append(str(root))
+    return path
 
 
 def _init_worker(memory_limit_mb: int | None, sys_path: list[str]) -> None:

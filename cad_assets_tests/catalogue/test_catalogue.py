@@ -69,6 +69,29 @@ def test_a_new_encoder_version_makes_every_row_stale(tmp_path):
     assert [r.partition_key for r in plan.requests] == ["cad/a.step"]
 
 
+def test_failures_of_an_earlier_version_are_retried_and_said_so(tmp_path):
+    old = _catalogue(tmp_path)
+    files = _files(("cad/bad.step", "aa"), ("cad/small.step", "bb"), ("cad/good.step", "cc"),
+                   ("cad/edited.step", "new-sha"))
+    old.sync(files)
+    old.record_unencoded(_request(old, "cad/bad.step", "aa"), "failed",
+                         {"error_type": "ValueError", "task": "mine", "message": "no"})
+    old.record_unencoded(_request(old, "cad/small.step", "bb"), "skipped",
+                         {"error_type": "Skipped", "task": "mine", "message": "small"})
+    old.record_unencoded(_request(old, "cad/edited.step", "old-sha"), "failed",
+                         {"error_type": "ValueError", "task": "mine", "message": "no"})
+    _encode(old, "cad/good.step", "cc")
+    assert old.plan(files, ENCODERS).known_failures == ["cad/bad.step", "cad/small.step"]
+
+    plan = _catalogue(tmp_path, "2-test").plan(files, ENCODERS)
+
+    assert [r.partition_key for r in plan.requests] == [
+        "cad/bad.step", "cad/small.step", "cad/good.step", "cad/edited.step"]
+    assert plan.known_failures == []
+    # Only the contents that failed or were skipped before are retries; an edited file is new.
+    assert plan.retried == ["cad/bad.step", "cad/small.step"]
+
+
 def test_outcomes_come_from_what_the_worker_returned(tmp_path):
     catalogue = _catalogue(tmp_path)
     files = _files(("cad/good.step", "aa"), ("cad/bad.step", "bb"), ("cad/small.step", "cc"))

@@ -22,6 +22,7 @@ def build_dataset_task_asset(task: DatasetTask) -> dg.AssetsDefinition:
         io_manager_key="task_io_manager",
         group_name=TASKS_GROUP,
         description=task.description or None,
+        code_version=task.version or None,
         metadata={"function": f"{task.function.__module__}.{task.function.__qualname__}"},
     )
     def run_task(settings: CadPipelineSettings, **inputs):
