@@ -168,7 +168,15 @@ def test_run_fails_when_most_files_fail(tmp_path, instance):
     result = _build(settings, instance)
 
     assert not result.success
-    assert len(read_table(settings.layout.table("cad_errors"))) == 3
+    errors = read_table(settings.layout.table("cad_errors"))
+    assert len(errors) == 3
+    # The failure names the error type, with an example file and its message's first line.
+    (failure,) = [e for e in result.all_events if e.is_step_failure]
+    description = failure.step_failure_data.user_failure_data.description
+    error_type, message = errors.sort_values("partition_key").iloc[0][["error_type", "message"]]
+    assert description.startswith(
+        f"3 of 3 files failed to encode, more than the error budget of 50%: {error_type} 3 "
+        f"(e.g. junk/junk0.step: {message.splitlines()[0]})"), description
 
 
 def test_sensor_batches_encode_only_their_files(settings, instance, corpus):

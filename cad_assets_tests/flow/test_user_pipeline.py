@@ -3,6 +3,7 @@ join the built-in ones, their errors and skips are per file, debug mode runs in-
 
 import json
 import os
+import re
 import shutil
 
 import numpy as np
@@ -37,8 +38,29 @@ def _build(sources, output, instance, debug=False):
     return result
 
 
-def test_user_tasks_add_arrays_errors_skips_and_dataset_assets(sources, tmp_path, instance):
+def _log_messages(instance, result) -> list[str]:
+    """What the run's steps wrote with ``context.log`` (as the UI and the console show it)."""
+    return [entry.user_message for entry in instance.all_logs(result.run_id)
+            if not entry.is_dagster_event]
+
+
+def test_user_tasks_add_arrays_errors_skips_and_dataset_assets(sources, tmp_path, instance,
+                                                               monkeypatch):
+    monkeypatch.setattr("cad_assets.encoding.report.PROGRESS_INTERVAL_S", 0.0)  # a line a file
     result = _build(sources, tmp_path, instance)
+
+    # The run log names the one failed file, with its error type, encoder and message.
+    messages = _log_messages(instance, result)
+    (failed,) = [m for m in messages if "failed to encode" in m]
+    assert failed.splitlines() == ["1 file failed to encode (RuntimeError 1):",
+                                   "  parts/broken_part.step: RuntimeError in edge_uses: "
+                                   "this part is marked broken"]
+    progress = [m for m in messages if m.startswith("encoding: ")]
+    assert len(progress) == 6  # 7 files; the last one's line is the summary
+    assert re.fullmatch(r"encoding: 6 of 7 files \(86%\), [\d.]+ files/s, about .+ left; "
+                        r"\d failed, \d skipped so far", progress[-1]), progress[-1]
+    assert any(m.startswith("encoding done: 7 files in ") and m.endswith(
+        "4 encoded, 1 failed, 2 skipped") for m in messages), messages
 
     infoset = read_table(tmp_path / "tables" / "cad_infoset.parquet")
     assert sorted(infoset["n_faces"]) == [16, 18, 19, 19]  # 11 and 12 faces: skipped

@@ -27,9 +27,11 @@ from cad_assets.defs.assets.encoding_records import (
     record_success,
     record_unencoded,
 )
+from cad_assets.defs.jobs import retry_failed_files
 from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.encoding import ENCODE_TASK, EncodeRequest, SkippedFile
+from cad_assets.encoding import report
 from cad_assets.flow import Pipeline
 from cad_assets.workers import TaskFailure, run_isolated
 
@@ -97,12 +99,17 @@ def _encode_step(context, config, settings, pipeline: Pipeline, cad_files: pd.Da
         force=backfill,
         retry_failed=config.retry_failed,
     )
+    retried = f" ({len(plan.retried)} failed or skipped under an earlier version of the " \
+              "encoders: retried)" if plan.retried else ""
     context.log.info(
-        f"{len(plan.requests)} files to encode, {len(plan.up_to_date)} up to date, "
+        f"{len(plan.requests)} files to encode{retried}, {len(plan.up_to_date)} up to date, "
         f"{len(plan.known_failures)} failed or skipped before, left alone"
     )
+    if plan.known_failures:
+        context.log.warning(_left_alone_message(context, catalogue, cad_files, plan))
     materialize_unrecorded(context, catalogue, cad_files, plan.up_to_date)
-    failed, skipped = _encode_and_record(context, plan.requests, settings, catalogue, pipeline)
+    progress = _encode_and_record(context, plan.requests, settings, catalogue, pipeline)
+    failed, skipped = progress.failed, progress.skipped
 
     if ERRORS in context.selected_asset_keys:
         errors = catalogue.errors(cad_files)
@@ -117,10 +124,42 @@ def _encode_step(context, config, settings, pipeline: Pipeline, cad_files: pd.Da
             },
         )
     if plan.requests and failed / len(plan.requests) > settings.error_budget:
-        raise dg.Failure(
-            f"{failed} of {len(plan.requests)} files failed to encode, more than the error "
-            f"budget of {settings.error_budget:.0%}; every outcome is recorded in cad_errors"
-        )
+        raise dg.Failure(report.budget_message(progress.failures, len(plan.requests),
+                                               settings.error_budget))
+
+
+def _left_alone_message(context, catalogue: Catalogue, cad_files: pd.DataFrame, plan) -> str:
+    """Which files failed or were skipped before and stay so, why, and how to retry them."""
+    known = cad_files[cad_files["partition_key"].isin(plan.known_failures)]
+    outcomes = catalogue.current(known, ["error_type", "task", "message"])
+    before = [report.Failure(row.partition_key, row.error_type or "Failed", row.task or "",
+                             row.message or "") for row in outcomes.itertuples()]
+    n = len(plan.known_failures)
+    if plan.requests or plan.up_to_date:
+        head = (f"{n} file{'s' * (n != 1)} failed or were skipped before with the same content "
+                "and encoder versions, and are left alone")
+    else:
+        head = (f"Nothing to encode: every file ({n}) failed or was skipped before with the "
+                "same content and encoder versions, and is left alone; the dataset holds none "
+                "of them")
+    return (f"{head}: {report.examples_by_type(before)}. Editing an encoder's code (or bumping "
+            "its version=) retries them by itself; to retry them as they are, run "
+            f"`{_retry_command(context)}` (in the UI: cad_encodings > Materialize > Backfill "
+            "only failed and missing partitions). `cad-assets errors` lists them.")
+
+
+def _retry_command(context) -> str:
+    """The shell command that runs ``retry_failed_files`` on this run's code location."""
+    target = "-m cad_assets.definitions"
+    try:
+        pointer = context.run.job_code_origin.repository_origin.code_pointer
+    except AttributeError:  # a run in-process, without a code location
+        pointer = None
+    if getattr(pointer, "module", None):
+        target = f"-m {pointer.module}"
+    elif getattr(pointer, "python_file", None):
+        target = f"-f {pointer.python_file}"
+    return f"dagster job execute {target} -j {retry_failed_files.name}"
 
 
 def _encode_and_record(
@@ -129,9 +168,10 @@ def _encode_and_record(
     settings: CadPipelineSettings,
     catalogue: Catalogue,
     pipeline: Pipeline,
-) -> tuple[int, int]:
+) -> report.Progress:
     """Encode ``requests`` in the worker pool and record each file's outcome as soon as it is
-    known (a killed run keeps what it finished); return how many failed and were skipped."""
+    known (a killed run keeps what it finished); log progress every few seconds and the
+    failed files at the end. Returns the counts and failures."""
     size = {r.partition_key: _size(r.path) for r in requests}
     limit = settings.max_file_mb * 1024 * 1024
     outcomes = [
@@ -144,21 +184,30 @@ def _encode_and_record(
     runnable = sorted(
         (r for r in requests if size[r.partition_key] <= limit), key=lambda r: -size[r.partition_key]
     )
+    progress = report.Progress(len(requests), report.PROGRESS_INTERVAL_S)
+    if not requests:
+        return progress
     pool = settings.pool_settings(in_process=pipeline.debug)
     results = run_isolated(ENCODE_TASK, runnable, pool, preload=pipeline.worker_preload)
     outcomes = itertools.chain(outcomes, ((runnable[index], result) for index, result in results))
-    failed = skipped = 0
     for request, result in outcomes:
         if isinstance(result, TaskFailure):
-            failed += 1
             record_unencoded(context, catalogue, request, "failed", vars(result))
+            line = progress.add("failed", report.Failure(
+                request.partition_key, result.error_type, result.task, result.message))
         elif isinstance(result, SkippedFile):
-            skipped += 1
             record_unencoded(context, catalogue, request, "skipped",
                               {"error_type": "Skipped", "task": result.task, "message": result.reason})
+            line = progress.add("skipped")
         else:
             record_success(context, catalogue, request, result)
-    return failed, skipped
+            line = progress.add("encoded")
+        if line:
+            context.log.info(line)
+    context.log.info(progress.summary())
+    if progress.failures:
+        context.log.warning(report.failure_list(progress.failures))
+    return progress
 
 
 def _size(path: str) -> int:
