@@ -8,6 +8,7 @@ import logging
 import dagster as dg
 import pytest
 
+from cad_assets.explore import Explorer
 from cad_assets.ml import make_split
 from cad_assets.storage import read_table
 from cad_assets_tests.test_build_dataset import _build, _changed, corpus, settings  # noqa: F401
@@ -41,6 +42,12 @@ def test_copies_in_two_folders_are_grouped_counted_warned_about_and_split_togeth
     assert infoset.loc[["real/same.step", first], "label_name"].tolist() == ["real", "mfcad"]
     assert (infoset["duplicate_group"] == files.loc[infoset.index, "duplicate_group"]).all()
     assert len(infoset.drop_duplicates("duplicate_group")) == len(infoset) - 2
+
+    # In the explorer: the files with a copy, and the one group's members.
+    explorer = Explorer.open(settings.layout.root)
+    with_copy = explorer.query("duplicate_count > 1")
+    assert set(with_copy["partition_key"]) == {first, third, "real/same.step", "drop/same.step"}
+    assert set(explorer.query(f"duplicate_group == {first}")["partition_key"]) == {first, "real/same.step"}
 
     summary = json.loads(settings.layout.summary.read_text())["duplicates"]
     assert {k: summary[k] for k in ("groups", "files", "extra_copies", "label_conflicts")} == {

@@ -32,11 +32,13 @@ def with_duplicate_groups(files: pd.DataFrame) -> pd.DataFrame:
     ``duplicate_count`` (see :data:`DUPLICATE_COLUMNS`); rows and their order unchanged."""
     keys = files["partition_key"].astype(str)
     # A file without a hash (unreadable) is identical to nothing: its own key stands for it.
-    content = files["sha256"].where(files["sha256"].notna() & (files["sha256"] != ""), "key:" + keys)
+    hashed = files["sha256"].notna() & (files["sha256"] != "")
+    content = files["sha256"].where(hashed, "key:" + keys)
     by_content = pd.DataFrame({"key": keys, "content": content})
     first = by_content.groupby("content", sort=False)["key"].transform("min")
     count = by_content.groupby("content", sort=False)["key"].transform("size")
-    return files.assign(duplicate_group=first.to_numpy(), duplicate_count=count.astype("int32").to_numpy())
+    return files.assign(duplicate_group=first.to_numpy(),
+                        duplicate_count=count.astype("int32").to_numpy())
 
 
 def content_groups(table: pd.DataFrame) -> pd.Series:
@@ -58,7 +60,7 @@ def duplicate_counts(table: pd.DataFrame) -> dict[str, int]:
     deduplicated dataset would drop: files - groups)."""
     sizes = content_groups(table).value_counts()
     sizes = sizes[sizes > 1]
-    return {"groups": int(len(sizes)), "files": int(sizes.sum()),
+    return {"groups": len(sizes), "files": int(sizes.sum()),
             "extra_copies": int(sizes.sum() - len(sizes))}
 
 
@@ -113,7 +115,7 @@ def label_conflicts(table: pd.DataFrame, fields: Sequence[str]) -> list[dict]:
 def describe_conflicts(conflicts: list[dict], shown: int = 5) -> str:
     """One line for the run log: how many groups of copies disagree, and the first ones."""
     groups = {conflict["duplicate_group"] for conflict in conflicts}
-    parts = [f"{c['field']} of {', '.join(f'{key}={value!r}' for key, value in c['values'].items())}"
+    parts = [f"{c['field']} of " + ", ".join(f"{key}={value!r}" for key, value in c["values"].items())
              for c in conflicts[:shown]]
     more = f"; and {len(conflicts) - shown} more" if len(conflicts) > shown else ""
     return (f"{len(groups)} group(s) of identical files (same sha256) are labelled differently: "
