@@ -4,6 +4,7 @@
 ``toc``, ``file``, ``query`` and ``hist`` look into the dataset (see ``cad-assets <command> -h``).
 ``errors`` lists the files that failed, with why; ``file`` on one of them prints its error.
 ``graph`` prints the asset graph of a code location as Mermaid (or Graphviz) text.
+``encode`` runs the encoders on one CAD file in this process and prints what they saved.
 Every command reads the output folder of ``CAD_ASSETS_OUTPUT`` unless given ``--output``.
 """
 
@@ -167,7 +168,70 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("-m", "--module", default="cad_assets.definitions",
                        help="module holding the Definitions (default: the built-in pipeline)")
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+
+    encode = commands.add_parser(
+        "encode", help="run the encoders on one CAD file here, no Dagster run",
+        description="Read one CAD file and run the encoders on it in this process, as a "
+        "worker would (no Dagster run, no store written); check what they save against their "
+        "schemas with the workers' checks; print every array (name, shape, dtype, first "
+        "values) and metadata field, or the error and its traceback (exit status 1). "
+        "Encoders: the --encoder ones, else the project's pipeline: -m's definitions, else the "
+        "module workspace.yaml in this folder names, else the built-in pipeline.")
+    encode.add_argument("path", type=Path, help="a STEP, IGES or BREP file")
+    encode.add_argument("--encoder", action="append", metavar="MODULE:FUNCTION",
+                        help="an @encoder function to run instead of the pipeline (repeatable, "
+                        "run in order; modules are found from this folder too)")
+    encode.add_argument("-m", "--module", default=None,
+                        help="definitions module whose pipeline to run (default: workspace.yaml "
+                        "here, else the built-in pipeline)")
+    encode.add_argument("--option", action="append", default=[], metavar="KEY=VALUE",
+                        help="an encoder option (value as JSON, else a string): KEY for every "
+                        "encoder taking it (built-in pipeline: the CAD_ASSETS_ENCODER_OPTIONS "
+                        "switches, e.g. preview=false face_grid_u=20), ENCODER.KEY for one")
+    encode.add_argument("--head", type=int, default=5, help="values shown per array (0: none)")
+    encode.add_argument("--save-files", type=Path, metavar="FOLDER",
+                        help="write the files the encoders keep (preview.png) into FOLDER")
     return parser
+
+
+def _encode(args) -> int:
+    # Imported here: the CAD kernel loads only for this command (and only if an encoder reads).
+    from cad_assets.flow.tasks import FlowDefinitionError
+    from cad_assets.flow.trial import try_encode
+
+    options = {}
+    for item in args.option:
+        key, equals, value = item.partition("=")
+        if not equals or not key:
+            print(f"cad-assets encode: --option {item!r} is not KEY=VALUE", file=sys.stderr)
+            return 2
+        try:
+            options[key] = json.loads(value)
+        except json.JSONDecodeError:
+            options[key] = value
+    if args.path.is_dir():
+        print(f"cad-assets encode: {args.path} is a folder; give one CAD file", file=sys.stderr)
+        return 2
+    sys.path.insert(0, "")  # the user's modules in the current folder, as `dagster -m` finds them
+    try:
+        trial = try_encode(args.path, args.encoder, module=args.module, options=options)
+    except FlowDefinitionError as error:
+        print(f"cad-assets encode: {error}", file=sys.stderr)
+        return 2
+    report = trial.report(head=args.head)
+    if trial.ok:
+        print(report)
+    else:  # everything up to the failure on stdout, the failure itself on stderr
+        before, _, failure = report.rpartition("\nFAILED ")
+        if before:
+            print(before, flush=True)
+        print("FAILED " + failure, file=sys.stderr)
+    if args.save_files is not None and trial.files:
+        args.save_files.mkdir(parents=True, exist_ok=True)
+        for name, data in trial.files.items():
+            (args.save_files / name).write_bytes(data)
+        print(f"wrote {', '.join(trial.files)} to {args.save_files}")
+    return 0 if trial.ok else 1
 
 
 def _graph(args) -> str:
@@ -187,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"cad-assets describe: {error}", file=sys.stderr)
             return 1
         return 0
+    if args.command == "encode":
+        return _encode(args)
     if args.command == "graph":
         sys.path.insert(0, "")  # a project module in the current folder, as `dagster -m` finds it
         print(_graph(args))

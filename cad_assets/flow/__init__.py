@@ -18,6 +18,9 @@ A project is a short module::
 
 Everything here is plain Python; :func:`build_definitions` (Dagster) is imported on first use,
 so the worker processes that import a user's encoders never load Dagster.
+
+To try encoders on one file without a Dagster run: ``flow.try_encode("part.step",
+[hole_count])`` (or ``cad-assets encode part.step --encoder my_project.tasks:hole_count``).
 """
 
 import importlib
@@ -47,14 +50,23 @@ __all__ = [
     "GatherTask",
     "Pipeline",
     "Skip",
+    "TrialEncoding",
     "build_definitions",
     "dataset_task",
     "encoder",
     "gather",
+    "try_encode",
 ]
+
+#: Imported on first use: what they need (zarr, the CAD kernel) only loads then.
+_LAZY = {
+    "build_definitions": "cad_assets.defs.definitions",
+    "try_encode": "cad_assets.flow.trial",
+    "TrialEncoding": "cad_assets.flow.trial",
+}
 
 
 def __getattr__(name: str):
-    if name == "build_definitions":
-        return importlib.import_module("cad_assets.defs.definitions").build_definitions
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
