@@ -7,6 +7,7 @@ progress is a line every :data:`PROGRESS_INTERVAL_S` seconds, not one per file, 
 files are one message.
 """
 
+import math
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -64,8 +65,7 @@ def _counts_text(failures: list[Failure]) -> str:
 def failure_list(failures: list[Failure], limit: int = LISTED_FAILURES) -> str:
     """One message naming each failed file (the first ``limit``), then the count by type."""
     shown = sorted(failures, key=lambda f: f.partition_key)
-    lines = [f"{_plural(len(failures), 'file')} failed to encode "
-             f"({_counts_text(failures)}):"]
+    lines = [f"{_plural(len(failures), 'file')} failed to encode ({_counts_text(failures)}):"]
     lines += [f"  {failure.describe()}" for failure in shown[:limit]]
     if len(shown) > limit:
         lines.append(f"  ... and {len(shown) - limit} more; all {len(failures)} by error type: "
@@ -150,7 +150,7 @@ def _plural(n: int, noun: str) -> str:
 
 
 def _duration(seconds: float) -> str:
-    if seconds != seconds or seconds == float("inf"):
+    if not math.isfinite(seconds):
         return "an unknown time"
     seconds = round(seconds)
     if seconds < 60:

@@ -52,9 +52,9 @@ def test_user_tasks_add_arrays_errors_skips_and_dataset_assets(sources, tmp_path
     # The run log names the one failed file, with its error type, encoder and message.
     messages = _log_messages(instance, result)
     (failed,) = [m for m in messages if "failed to encode" in m]
-    assert failed.splitlines() == ["1 file failed to encode (RuntimeError 1):",
-                                   "  parts/broken_part.step: RuntimeError in edge_uses: "
-                                   "this part is marked broken"]
+    assert failed.splitlines() == [
+        "1 file failed to encode (RuntimeError 1):",
+        "  parts/broken_part.step: RuntimeError in edge_uses: this part is marked broken"]
     progress = [m for m in messages if m.startswith("encoding: ")]
     assert len(progress) == 6  # 7 files; the last one's line is the summary
     assert re.fullmatch(r"encoding: 6 of 7 files \(86%\), [\d.]+ files/s, about .+ left; "

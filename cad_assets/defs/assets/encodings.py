@@ -30,8 +30,7 @@ from cad_assets.defs.assets.encoding_records import (
 from cad_assets.defs.jobs import retry_failed_files
 from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.resources import CadPipelineSettings
-from cad_assets.encoding import ENCODE_TASK, EncodeRequest, SkippedFile
-from cad_assets.encoding import report
+from cad_assets.encoding import ENCODE_TASK, EncodeRequest, SkippedFile, report
 from cad_assets.flow import Pipeline
 from cad_assets.workers import TaskFailure, run_isolated
 
