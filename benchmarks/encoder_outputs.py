@@ -2,8 +2,9 @@
 
 Before changing the encoder, save what it gives; after, compare: every array of every file
 against the saved one, value by value (NaN equals NaN). Prints, per array, the files and
-values that differ and the largest absolute difference, and the metadata fields that differ.
-Exits 1 if anything differs beyond ``--atol``.
+values that differ and the largest absolute difference (for boxes, ``*/bbox``, also relative
+to the box's largest side), and the metadata fields that differ. Exits 1 if anything differs
+beyond ``--atol``.
 
     python benchmarks/encoder_outputs.py save DIR [--corpus ../shared/cad]
     python benchmarks/encoder_outputs.py compare DIR [--corpus ../shared/cad] [--atol 0]
@@ -52,6 +53,7 @@ def save(corpus: Path, folder: Path) -> None:
 
 def compare(corpus: Path, folder: Path, atol: float) -> bool:
     files_differing, values_differing, largest = defaultdict(int), defaultdict(int), {}
+    largest_relative = {}
     metadata_differing, total_values, count = defaultdict(int), defaultdict(int), 0
     for name, arrays, metadata in encodings(corpus):
         stem = name.replace("/", "__")
@@ -72,6 +74,10 @@ def compare(corpus: Path, folder: Path, atol: float) -> bool:
                 files_differing[key] += 1
                 values_differing[key] += differing
                 largest[key] = max(largest.get(key, 0.0), float(gap.max()))
+                if key.endswith("/bbox"):  # (n, 6): minimum x, y, z then maximum
+                    sides = (old[..., 3:] - old[..., :3]).max(axis=-1, keepdims=True)
+                    relative = float(np.nanmax(gap / sides))
+                    largest_relative[key] = max(largest_relative.get(key, 0.0), relative)
         old_metadata = json.loads((folder / f"{stem}.json").read_text())
         for field in set(old_metadata) | set(metadata):
             if old_metadata.get(field) != metadata.get(field):
@@ -80,7 +86,8 @@ def compare(corpus: Path, folder: Path, atol: float) -> bool:
     print(f"compared the encodings of {count} files with {folder} (atol {atol})")
     for key in sorted(files_differing):
         print(f"  {key}: {files_differing[key]} files, {values_differing[key]} of "
-              f"{total_values[key]} values differ, largest difference {largest.get(key, 'shape')}")
+              f"{total_values[key]} values differ, largest difference {largest.get(key, 'shape')}"
+              + (f" ({largest_relative[key]:.2e} of the box)" if key in largest_relative else ""))
     for field in sorted(metadata_differing):
         print(f"  metadata {field}: differs in {metadata_differing[field]} files")
     same = not files_differing and not metadata_differing

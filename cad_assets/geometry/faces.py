@@ -6,9 +6,10 @@ from OCP.BRepGProp import BRepGProp
 from OCP.GeomAbs import GeomAbs_SurfaceType
 from OCP.GProp import GProp_GProps
 
+from cad_assets.geometry.boxes import face_boxes
 from cad_assets.geometry.categories import SurfaceType
 from cad_assets.geometry.indexing import IndexedShape
-from cad_assets.geometry.sampling import face_boxes, face_points_normals, uv_centre
+from cad_assets.geometry.sampling import face_points_normals, uv_centre
 
 _SURFACE_TYPES = {
     GeomAbs_SurfaceType.GeomAbs_Plane: SurfaceType.PLANE,

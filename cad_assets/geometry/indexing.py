@@ -14,7 +14,7 @@ from OCP.BRep import BRep_Tool
 from OCP.BRepAdaptor import BRepAdaptor_Curve, BRepAdaptor_Surface
 from OCP.BRepTools import BRepTools_WireExplorer
 from OCP.OCP.collections import IndexedMap_TopoDS_Shape_TopTools_ShapeMapHasher as ShapeIndex
-from OCP.TopAbs import TopAbs_EDGE, TopAbs_FACE, TopAbs_REVERSED, TopAbs_WIRE, TopAbs_ShapeEnum
+from OCP.TopAbs import TopAbs_EDGE, TopAbs_FACE, TopAbs_REVERSED, TopAbs_ShapeEnum, TopAbs_WIRE
 from OCP.TopExp import TopExp, TopExp_Explorer
 from OCP.TopoDS import TopoDS, TopoDS_Edge, TopoDS_Face, TopoDS_Shape, TopoDS_Wire
 
@@ -64,6 +64,16 @@ class IndexedShape:
     coedge_reversed: np.ndarray
     edge_coedges: list[list[int]]
     cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def face_coedges(self, face: int) -> range:
+        """The coedges of ``face``, loop after loop: each face's are contiguous, faces in
+        order (as :func:`index_shape` numbers them)."""
+        if "face_coedge_starts" not in self.cache:
+            self.cache["face_coedge_starts"] = np.searchsorted(
+                self.coedge_face, np.arange(len(self.faces) + 1)
+            ).tolist()
+        starts = self.cache["face_coedge_starts"]
+        return range(starts[face], starts[face + 1])
 
 
 def index_shape(shape: TopoDS_Shape) -> IndexedShape:

@@ -5,9 +5,9 @@ that cannot be evaluated are NaN: everything on a face without a surface or an e
 a curve, and a normal at a singular point (a cone apex) that a small step towards the face's
 UV centre does not resolve.
 
-The evaluators (one ``BRepLProp_SLProps`` per face, one pcurve adaptor per coedge) and the
-face boxes are built once per shape and kept in ``IndexedShape.cache``: the face grid, the
-face normals, the convexity and the edge grid all evaluate the same faces and coedges.
+The evaluators (one ``BRepLProp_SLProps`` per face, one pcurve adaptor per coedge) are built
+once per shape and kept in ``IndexedShape.cache``: the face grid, the face normals, the
+convexity, the edge grid and the trim mask all evaluate the same faces and coedges.
 Planes and lines, most faces and edges of machined parts, skip the per-sample calls: a plane's
 normal and a line's tangent are the same everywhere, and without a location their points are
 ``location + u * x_dir + v * y_dir`` and ``location + t * direction``, which numpy computes
@@ -17,78 +17,17 @@ in the order OpenCascade does (``ElSLib::PlaneValue``, ``ElCLib::LineValue``), t
 from typing import NamedTuple
 
 import numpy as np
-from OCP.BRep import BRep_Builder, BRep_Tool
-from OCP.Bnd import Bnd_Box
+from OCP.BRep import BRep_Tool
 from OCP.BRepAdaptor import BRepAdaptor_Curve2d, BRepAdaptor_Surface
-from OCP.BRepBndLib import BRepBndLib
 from OCP.BRepLProp import BRepLProp_SLProps
 from OCP.GeomAbs import GeomAbs_Line, GeomAbs_Plane
 from OCP.gp import gp_Pnt, gp_TrsfForm, gp_Vec
-from OCP.TopAbs import TopAbs_EDGE, TopAbs_FACE, TopAbs_VERTEX, TopAbs_ShapeEnum
-from OCP.TopExp import TopExp_Explorer
-from OCP.TopoDS import TopoDS_Compound, TopoDS_Shape
 
 from cad_assets.geometry.indexing import IndexedShape
 
 _RESOLUTION = 1e-9  # derivatives shorter than this count as zero (no normal defined)
 _SINGULAR_STEP = 1e-6  # fraction of the way to the UV centre stepped to leave a singular point
 _NAN3 = (np.nan, np.nan, np.nan)
-
-
-def bounding_box(shape: TopoDS_Shape) -> np.ndarray:
-    """Tight axis-aligned box ``(6,) float64``: x, y, z minimum then maximum; NaN if empty.
-
-    Triangles are used where a face has no surface (tessellated faces).
-    """
-    box = Bnd_Box()
-    BRepBndLib.AddOptimal_s(shape, box, True, False)
-    if box.IsVoid():
-        return np.full(6, np.nan)
-    return np.array([*box.CornerMin().Coord(), *box.CornerMax().Coord()])
-
-
-def face_boxes(brep: IndexedShape) -> np.ndarray:
-    """:func:`bounding_box` of every face, ``(n_faces, 6) float64`` (computed once per shape)."""
-    if "face_boxes" not in brep.cache:
-        boxes = [bounding_box(face) for face in brep.faces]
-        brep.cache["face_boxes"] = np.array(boxes).reshape(-1, 6)
-    return brep.cache["face_boxes"]
-
-
-def shape_box(shape: TopoDS_Shape, brep: IndexedShape) -> np.ndarray:
-    """:func:`bounding_box` of the whole shape, reusing the face boxes.
-
-    ``AddOptimal`` boxes a shape by boxing each face (the face boxes), then adding the edges
-    outside faces and the vertices outside edges: the same steps, without boxing the faces
-    twice, give the same box to the bit.
-    """
-    box = Bnd_Box()
-    for face_box in face_boxes(brep).tolist():
-        if face_box[0] == face_box[0]:  # not NaN: the face has a box
-            box.Update(*face_box)
-    loose = _sub_shapes_outside(shape, TopAbs_EDGE, TopAbs_FACE)
-    loose += _sub_shapes_outside(shape, TopAbs_VERTEX, TopAbs_EDGE)
-    if loose:
-        compound, builder = TopoDS_Compound(), BRep_Builder()
-        builder.MakeCompound(compound)
-        for sub_shape in loose:
-            builder.Add(compound, sub_shape)
-        loose_box = Bnd_Box()
-        BRepBndLib.AddOptimal_s(compound, loose_box, True, False)
-        box.Add(loose_box)
-    if box.IsVoid():
-        return np.full(6, np.nan)
-    return np.array([*box.CornerMin().Coord(), *box.CornerMax().Coord()])
-
-
-def _sub_shapes_outside(
-    shape: TopoDS_Shape, kind: TopAbs_ShapeEnum, outside: TopAbs_ShapeEnum
-) -> list[TopoDS_Shape]:
-    found, explorer = [], TopExp_Explorer(shape, kind, outside)
-    while explorer.More():
-        found.append(explorer.Current())
-        explorer.Next()
-    return found
 
 
 def uv_bounds(surface: BRepAdaptor_Surface) -> tuple[float, float, float, float]:

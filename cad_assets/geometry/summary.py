@@ -4,9 +4,9 @@ import numpy as np
 from OCP.TopAbs import TopAbs_SHELL, TopAbs_SOLID, TopAbs_VERTEX
 from OCP.TopoDS import TopoDS_Shape
 
+from cad_assets.geometry.boxes import shape_box
 from cad_assets.geometry.categories import Convexity, SurfaceType
 from cad_assets.geometry.indexing import IndexedShape, count_sub_shapes
-from cad_assets.geometry.sampling import shape_box
 from cad_assets.geometry.version import ENCODER_VERSION
 
 _BBOX_KEYS = ("bbox_xmin", "bbox_ymin", "bbox_zmin", "bbox_xmax", "bbox_ymax", "bbox_zmax")

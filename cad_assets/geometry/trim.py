@@ -168,7 +168,7 @@ def _loop_polygon(
     """Segment starts and ends ``(s, 2)`` of the face's loops in tolerance units, how far the
     polygon may stray from the true loops, and the loops' open corners ``(c, 2)`` (where two
     edges do not quite meet); ``None`` if the polygon cannot be drawn."""
-    coedges = _face_coedges(brep, face)
+    coedges = brep.face_coedges(face)
     if len(coedges) == 0:
         return None
     # Python lists of (u, v) in tolerance units until the end: most edges are two points,
@@ -196,16 +196,6 @@ def _loop_polygon(
         ends.append(following)
     corners = np.array(corners).reshape(-1, 2)
     return np.array(starts), np.array(ends), deviation, corners
-
-
-def _face_coedges(brep: IndexedShape, face: int) -> range:
-    """The coedges of ``face``: contiguous, faces numbered in order (see ``index_shape``)."""
-    if "face_coedge_starts" not in brep.cache:
-        brep.cache["face_coedge_starts"] = np.searchsorted(
-            brep.coedge_face, np.arange(len(brep.faces) + 1)
-        ).tolist()
-    starts = brep.cache["face_coedge_starts"]
-    return range(starts[face], starts[face + 1])
 
 
 def _polyline(curve, scale: np.ndarray) -> tuple[list[list[float]], float]:
