@@ -105,13 +105,16 @@ def _into_period(value: float, start: float) -> float:
     return value + 2 * math.pi * math.ceil((start - value) / (2 * math.pi))
 
 
+def _frame(position) -> np.ndarray:
+    """The x, y and axis directions of a surface's placement, as rows ``(3, 3)``."""
+    return np.array([position.XDirection().Coord(), position.YDirection().Coord(),
+                     position.Direction().Coord()])
+
+
 def _sphere_extremes(sphere, bounds) -> list[tuple[float, float]]:
     """``(u, v)`` of the points of a sphere farthest along -x, +x, -y, +y, -z and +z:
     ``centre +- radius * axis`` (a pole, where u is free, is sampled at the face's middle u)."""
-    position = sphere.Position()
-    frame = np.array([position.XDirection().Coord(), position.YDirection().Coord(),
-                      position.Direction().Coord()])
-    u_middle = (bounds[0] + bounds[1]) / 2
+    frame, u_middle = _frame(sphere.Position()), (bounds[0] + bounds[1]) / 2
     extremes = []
     for axis in _AXES:
         for direction in (axis, -axis):
@@ -127,10 +130,7 @@ def _torus_extremes(torus, bounds) -> list[tuple[float, float]]:
     ``P = O + (R + r cos v)(cos u X + sin u Y) + r sin v Z``: where d/du = 0, ``tan u = y / x``
     (two u), then where d/dv = 0, ``tan v = z / (x cos u + y sin u)`` (two v each). Along the
     torus axis every u is critical: the extreme circles are sampled at the face's middle u."""
-    position = torus.Position()
-    frame = np.array([position.XDirection().Coord(), position.YDirection().Coord(),
-                      position.Direction().Coord()])
-    u_middle = (bounds[0] + bounds[1]) / 2
+    frame, u_middle = _frame(torus.Position()), (bounds[0] + bounds[1]) / 2
     extremes = []
     for axis in _AXES:
         x, y, z = (frame @ axis).tolist()

@@ -49,6 +49,11 @@ def drilled() -> TopoDS_Shape:
 @pytest.fixture(scope="session")
 def filleted() -> TopoDS_Shape:
     """The box with every edge rounded (radius 1): faces meet tangentially."""
+    return make_filleted_box()
+
+
+def make_filleted_box() -> TopoDS_Shape:
+    """The box with every edge rounded (radius 1): sphere corners, cylinder edges."""
     solid = make_box()
     fillet = BRepFilletAPI_MakeFillet(solid)
     explorer = TopExp_Explorer(solid, TopAbs_EDGE)

@@ -5,7 +5,7 @@ import pytest
 from OCP.BRep import BRep_Tool
 from OCP.BRepBuilderAPI import BRepBuilderAPI_Transform
 from OCP.BRepFilletAPI import BRepFilletAPI_MakeFillet
-from OCP.BRepPrimAPI import BRepPrimAPI_MakeBox, BRepPrimAPI_MakeCylinder, BRepPrimAPI_MakeSphere
+from OCP.BRepPrimAPI import BRepPrimAPI_MakeCylinder, BRepPrimAPI_MakeSphere
 from OCP.GeomAbs import GeomAbs_Sphere, GeomAbs_Torus
 from OCP.gp import gp_Ax1, gp_Dir, gp_Pnt, gp_Trsf, gp_Vec
 from OCP.TopAbs import TopAbs_EDGE
@@ -15,6 +15,7 @@ from OCP.TopoDS import TopoDS
 from cad_assets.geometry.boxes import bounding_box, face_boxes
 from cad_assets.geometry.indexing import index_shape
 from cad_assets.geometry.trim import inside_or_on
+from cad_assets_tests.geometry.conftest import make_filleted_box
 
 
 def _filleted_cylinder():
@@ -26,17 +27,6 @@ def _filleted_cylinder():
         edge = TopoDS.Edge(explorer.Current())
         if not BRep_Tool.Degenerated_s(edge) and BRep_Tool.IsClosed_s(edge):
             fillet.Add(1.5, edge)
-        explorer.Next()
-    return fillet.Shape()
-
-
-def _filleted_box():
-    """A box with every edge rounded: sphere corners."""
-    box = BRepPrimAPI_MakeBox(10.0, 6.0, 4.0).Shape()
-    fillet = BRepFilletAPI_MakeFillet(box)
-    explorer = TopExp_Explorer(box, TopAbs_EDGE)
-    while explorer.More():
-        fillet.Add(1.0, TopoDS.Edge(explorer.Current()))
         explorer.Next()
     return fillet.Shape()
 
@@ -53,8 +43,8 @@ def _turned(shape):
 SHAPES = {
     "torus fillets": _filleted_cylinder,
     "turned torus fillets": lambda: _turned(_filleted_cylinder()),
-    "sphere corners": _filleted_box,
-    "turned sphere corners": lambda: _turned(_filleted_box()),
+    "sphere corners": make_filleted_box,
+    "turned sphere corners": lambda: _turned(make_filleted_box()),
     "half sphere": lambda: BRepPrimAPI_MakeSphere(3.0, 1.2).Shape(),
     "turned sphere": lambda: _turned(BRepPrimAPI_MakeSphere(3.0).Shape()),
 }
