@@ -57,7 +57,7 @@ def _face_box(brep: IndexedShape, face: int) -> np.ndarray:
     kind = None if surface is None else surface.GetType()
     if kind == GeomAbs_Sphere:
         return _round_face_box(brep, face, _sphere_extremes(surface.Sphere(), uv_bounds(surface)))
-    if kind == GeomAbs_Torus and surface.Torus().MajorRadius() > surface.Torus().MinorRadius():
+    if kind == GeomAbs_Torus:
         return _round_face_box(brep, face, _torus_extremes(surface.Torus(), uv_bounds(surface)))
     return bounding_box(brep.faces[face])
 
@@ -126,12 +126,18 @@ def _sphere_extremes(sphere, bounds) -> list[tuple[float, float]]:
 
 
 def _torus_extremes(torus, bounds) -> list[tuple[float, float]]:
-    """``(u, v)`` of the critical points of x, y and z on a ring torus
+    """``(u, v)`` of the critical points of x, y and z on a torus
     ``P = O + (R + r cos v)(cos u X + sin u Y) + r sin v Z``: where d/du = 0, ``tan u = y / x``
     (two u), then where d/dv = 0, ``tan v = z / (x cos u + y sin u)`` (two v each). Along the
-    torus axis every u is critical: the extreme circles are sampled at the face's middle u."""
+    torus axis every u is critical: the extreme circles are sampled at the face's middle u. On
+    a horn or spindle torus (R <= r, as on rounded pin tips) d/du is also 0 where the tube meets
+    the axis, ``cos v = -R / r``: points where every u meets, sampled at the middle u too."""
     frame, u_middle = _frame(torus.Position()), (bounds[0] + bounds[1]) / 2
+    major, minor = torus.MajorRadius(), torus.MinorRadius()
     extremes = []
+    if major <= minor:
+        on_axis = math.acos(-major / minor)
+        extremes += [(u_middle, on_axis), (u_middle, -on_axis)]
     for axis in _AXES:
         x, y, z = (frame @ axis).tolist()
         if math.hypot(x, y) <= _PARALLEL:

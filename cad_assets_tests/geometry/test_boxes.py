@@ -1,13 +1,16 @@
 """Face boxes in closed form on spheres and tori, against OpenCascade's search and the face."""
 
+import math
+
 import numpy as np
 import pytest
 from OCP.BRep import BRep_Tool
-from OCP.BRepBuilderAPI import BRepBuilderAPI_Transform
+from OCP.BRepBuilderAPI import BRepBuilderAPI_MakeFace, BRepBuilderAPI_Transform
 from OCP.BRepFilletAPI import BRepFilletAPI_MakeFillet
 from OCP.BRepPrimAPI import BRepPrimAPI_MakeCylinder, BRepPrimAPI_MakeSphere
+from OCP.Geom import Geom_ToroidalSurface
 from OCP.GeomAbs import GeomAbs_Sphere, GeomAbs_Torus
-from OCP.gp import gp_Ax1, gp_Dir, gp_Pnt, gp_Trsf, gp_Vec
+from OCP.gp import gp_Ax1, gp_Ax3, gp_Dir, gp_Pnt, gp_Trsf, gp_Vec
 from OCP.TopAbs import TopAbs_EDGE
 from OCP.TopExp import TopExp_Explorer
 from OCP.TopoDS import TopoDS
@@ -40,11 +43,19 @@ def _turned(shape):
     return BRepBuilderAPI_Transform(shape, moved.Multiplied(turn), True).Shape()
 
 
+def _pin_tip(major, minor):
+    """A torus patch up to where its tube meets the axis, as on a rounded pin: R <= r."""
+    surface = Geom_ToroidalSurface(gp_Ax3(), major, minor)
+    return BRepBuilderAPI_MakeFace(surface, 0.3, 2.0, 1.0, math.acos(-major / minor), 1e-7).Face()
+
+
 SHAPES = {
     "torus fillets": _filleted_cylinder,
     "turned torus fillets": lambda: _turned(_filleted_cylinder()),
     "sphere corners": make_filleted_box,
     "turned sphere corners": lambda: _turned(make_filleted_box()),
+    "horn torus tip": lambda: _turned(_pin_tip(1.0, 1.0)),
+    "spindle torus tip": lambda: _turned(_pin_tip(0.5, 1.0)),
     "half sphere": lambda: BRepPrimAPI_MakeSphere(3.0, 1.2).Shape(),
     "turned sphere": lambda: _turned(BRepPrimAPI_MakeSphere(3.0).Shape()),
 }
