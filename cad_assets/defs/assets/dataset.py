@@ -1,10 +1,12 @@
 """``cad_infoset`` (one row per file in the dataset) and ``cad_dataset`` (the merged Zarr store)."""
 
+import hashlib
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
+import cad_assets.charts
 from cad_assets.charts import dataset_charts
 from cad_assets.defs.metadata import png_metadata
 from cad_assets.defs.resources import CadPipelineSettings
@@ -45,6 +47,7 @@ def cad_infoset(
 
 @dg.asset(io_manager_key="dataset_io_manager", group_name="cad", deps=["cad_encodings"])
 def cad_dataset(
+    context: dg.AssetExecutionContext,
     settings: CadPipelineSettings,
     cad_pipeline: dg.ResourceParam[Pipeline],
     cad_infoset: pd.DataFrame,
@@ -55,12 +58,16 @@ def cad_dataset(
     every file in ``cad_infoset``, in file id order, and a ``file_id`` array per group. Only
     the shards holding files that were added, changed or removed are rewritten; the new
     version is published atomically. Shows the dataset's charts (faces per file, surface
-    types, labels, errors)."""
+    types, labels, errors), drawn again only when what they show may have changed."""
     encoded = _encoded(settings, cad_pipeline, cad_infoset, ["store_path", "rows"])
     entries = [MergeEntry(row.file_id, Path(row.store_path), row.store_path, row.rows)
                for row in encoded.itertuples()]
     report = merge_dataset(entries, settings.layout.dataset)
-    charts = dataset_charts(open_dataset(report.path), cad_infoset, cad_attribset, cad_errors)
+    key = charts_key(report.version_path, cad_infoset, cad_attribset, cad_errors)
+    charts = _previous_charts(context, key)
+    if charts is None:
+        drawn = dataset_charts(open_dataset(report.path), cad_infoset, cad_attribset, cad_errors)
+        charts = {f"chart/{name}": png_metadata(png, name) for name, png in drawn.items()}
     return dg.MaterializeResult(
         metadata={
             "path": dg.MetadataValue.path(str(report.path)),
@@ -71,9 +78,46 @@ def cad_dataset(
             "merge_seconds": round(report.seconds, 3),
             "bytes_on_disk": report.bytes_on_disk,
             **{f"rows/{group}": rows for group, rows in report.rows.items()},
-            **{f"chart/{name}": png_metadata(png, name) for name, png in charts.items()},
+            **charts,
+            CHARTS_KEY: key,
         }
     )
+
+
+#: Metadata entry of ``cad_dataset``: what its charts were drawn from (see :func:`charts_key`).
+CHARTS_KEY = "charts_key"
+#: The infoset columns the charts read (faces per file, per-file classes).
+_CHART_INFOSET_COLUMNS = ("file_id", "n_faces", "label", "label_name")
+
+
+def charts_key(version_path: Path, infoset: pd.DataFrame, attribset: pd.DataFrame,
+               errors: pd.DataFrame) -> str:
+    """A digest of everything the dataset's charts show: the published dataset version (a
+    new name whenever a shard changes), the infoset's face counts and classes, the category
+    names, the error types, and the charts' own code. Equal keys draw equal charts."""
+    digest = hashlib.sha256(Path(version_path).name.encode())
+    tables = (infoset[[c for c in _CHART_INFOSET_COLUMNS if c in infoset.columns]], attribset,
+              errors[["error_type"]] if "error_type" in errors.columns else errors)
+    for table in tables:
+        digest.update(repr([(str(c), str(t)) for c, t in table.dtypes.items()]).encode())
+        digest.update(pd.util.hash_pandas_object(table, index=False).to_numpy().tobytes())
+    for source in sorted(Path(cad_assets.charts.__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _previous_charts(context: dg.AssetExecutionContext, key: str) -> dict | None:
+    """The chart metadata of the latest materialization of this asset, if it was drawn from
+    the same inputs (``key``): a run that changed nothing shows the same charts without
+    reading the dataset or drawing them again."""
+    event = context.instance.get_latest_materialization_event(context.asset_key)
+    if event is None or event.asset_materialization is None:
+        return None
+    metadata = event.asset_materialization.metadata
+    previous = metadata.get(CHARTS_KEY)
+    if getattr(previous, "value", previous) != key:
+        return None
+    return {name: value for name, value in metadata.items() if name.startswith("chart/")}
 
 
 def _encoded(settings: CadPipelineSettings, pipeline: Pipeline, files: pd.DataFrame,
