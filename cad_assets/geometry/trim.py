@@ -8,8 +8,9 @@ thousandth of the face's tolerance) is on the boundary; a sample farther from it
 polygon can stray from the true loops, plus a wide margin, is inside or outside by the parity
 of its crossings. Only the samples between the two, near a curved boundary or where a loop's
 edges do not quite meet, go to ``IntTools_FClass2d``, so every answer is the one it would
-give. A face whose loops cannot be drawn (an edge without a UV curve, a loop that does not
-close, a surface spanning a whole period) goes to it whole.
+give; so do the samples of a face spanning a whole period whose copy one period away comes
+near the face. A face whose loops cannot be drawn (an edge without a UV curve, a loop that
+does not close) goes to it whole.
 
 Distances are measured in tolerances: u and v are divided by the surface's parameter
 resolution for the face's tolerance, so one unit is the face tolerance in 3D on any surface.
@@ -72,6 +73,7 @@ class _Polygon(NamedTuple):
     ends: np.ndarray
     deviation: float  # how far the segments may stray from the true loops
     corners: np.ndarray  # (c, 2) where two edges of a loop do not quite meet
+    periods: np.ndarray  # (2,) u, v periods (tolerance units) of a face spanning one, else inf
 
 
 def _face_polygon(brep: IndexedShape, face: int) -> _Polygon | None:
@@ -79,10 +81,10 @@ def _face_polygon(brep: IndexedShape, face: int) -> _Polygon | None:
     tolerance = BRep_Tool.Tolerance_s(brep.faces[face])
     surface = brep.surfaces[face]
     scale = np.array([surface.UResolution(tolerance), surface.VResolution(tolerance)])
-    if np.any(scale <= _MIN_RESOLUTION) or _spans_more_than_a_period(surface):
+    if np.any(scale <= _MIN_RESOLUTION):
         return None
     loops = _loop_polygon(brep, face, scale)
-    return None if loops is None else _Polygon(scale, *loops)
+    return None if loops is None else _Polygon(scale, *loops, _spanned_periods(surface) / scale)
 
 
 def _chunks(polygons: list, samples_per_face: int):
@@ -121,6 +123,15 @@ def _classified_by_polygons(brep: IndexedShape, chunk: list, uv: np.ndarray) -> 
     margin = np.array([2 * polygon.deviation + _MARGIN for polygon in polygons])[:, None]
     on = distance <= _ON
     undecided = ~on & (distance <= margin)
+    # On a face spanning a whole period, OpenCascade also classifies a sample shifted by the
+    # period, the polygon does not: ask it where the shifted sample comes near the face.
+    periods = np.array([polygon.periods for polygon in polygons])[:, None, :]
+    if np.isfinite(periods).any():
+        low = np.array([polygon.starts.min(axis=0) for polygon in polygons])[:, None, :]
+        high = np.array([polygon.starts.max(axis=0) for polygon in polygons])[:, None, :]
+        near = margin[..., None]
+        shifted_in = (points - periods >= low - near) | (points + periods <= high + near)
+        undecided |= shifted_in.any(axis=2)
     # OpenCascade answers some points at a loop's open corners as outside: ask it there.
     corner_counts = [len(polygon.corners) for polygon in polygons]
     if sum(corner_counts):
@@ -140,13 +151,14 @@ def _classified_by_polygons(brep: IndexedShape, chunk: list, uv: np.ndarray) -> 
     return inside
 
 
-def _spans_more_than_a_period(surface) -> bool:
-    # OpenCascade also classifies such a sample shifted by the period, the polygon does not.
+def _spanned_periods(surface) -> np.ndarray:
+    """``(2,)`` the u and v periods of a face that spans a whole one, else inf."""
     u_min, u_max = surface.FirstUParameter(), surface.LastUParameter()
     v_min, v_max = surface.FirstVParameter(), surface.LastVParameter()
-    return (surface.IsUPeriodic() and u_max - u_min >= surface.UPeriod() * (1 - 1e-9)) or (
-        surface.IsVPeriodic() and v_max - v_min >= surface.VPeriod() * (1 - 1e-9)
-    )
+    u_spans = surface.IsUPeriodic() and u_max - u_min >= surface.UPeriod() * (1 - 1e-9)
+    v_spans = surface.IsVPeriodic() and v_max - v_min >= surface.VPeriod() * (1 - 1e-9)
+    return np.array([surface.UPeriod() if u_spans else np.inf,
+                     surface.VPeriod() if v_spans else np.inf])
 
 
 def _classified_by_opencascade(
