@@ -23,10 +23,12 @@ from pydantic import Field
 from cad_assets.catalogue import Catalogue
 from cad_assets.defs.assets.encoding_records import (
     ENCODINGS,
+    mark_unrecorded_failures,
     materialize_unrecorded,
     record_success,
     record_unencoded,
 )
+from cad_assets.defs.failed_partitions import record_failed_partitions
 from cad_assets.defs.jobs import retry_failed_files
 from cad_assets.defs.partitions import cad_file_partitions
 from cad_assets.defs.resources import CadPipelineSettings
@@ -107,6 +109,8 @@ def _encode_step(context, config, settings, pipeline: Pipeline, cad_files: pd.Da
     if plan.known_failures:
         context.log.warning(_left_alone_message(context, catalogue, cad_files, plan))
     materialize_unrecorded(context, catalogue, cad_files, plan.up_to_date)
+    if plan.known_failures:
+        mark_unrecorded_failures(context, catalogue, cad_files, plan.known_failures)
     progress = _encode_and_record(context, plan.requests, settings, catalogue, pipeline)
     failed, skipped = progress.failed, progress.skipped
 
@@ -206,6 +210,8 @@ def _encode_and_record(
     context.log.info(progress.summary())
     if progress.failures:
         context.log.warning(report.failure_list(progress.failures))
+        # Their partitions show as failed in the UI (a run of their own: this one goes on).
+        record_failed_partitions(context, progress.failures)
     return progress
 
 
