@@ -10,6 +10,7 @@ from cad_assets.defs.assets.encodings import build_encode_assets
 from cad_assets.defs.assets.files import cad_files
 from cad_assets.defs.assets.summary import cad_run_summary
 from cad_assets.defs.assets.tasks import build_dataset_task_asset
+from cad_assets.defs.checks import CHECKS
 from cad_assets.defs.io_managers import DatasetIOManager, ParquetIOManager, TaskOutputIOManager
 from cad_assets.defs.jobs import build_dataset, retry_failed_files
 from cad_assets.defs.resources import CadPipelineSettings
@@ -60,6 +61,8 @@ def build_definitions(
             cad_files, build_encode_assets(pipeline), cad_infoset, cad_dataset, cad_attribset,
             cad_run_summary, *map(build_dataset_task_asset, pipeline.dataset_tasks),
         ],
+        # Row counts and schema of cad_infoset and cad_dataset (defs/checks.py), run with them.
+        asset_checks=CHECKS,
         jobs=[build_dataset, retry_failed_files],
         sensors=[cad_drop_folder_sensor],
         resources={

@@ -6,7 +6,8 @@ materialize it failed without doing so; its per-partition failure events
 run that encodes it, though (only the error budget does), so the encoding step records the
 files that failed in a run of their own: a run of the same job and plan, tagged
 ``cad_assets/failed_files_of=<encoding run id>``, that plans each failed file's partition
-(one event per file) and is marked failed with the count by error type. Its
+(one event per file, whose message is the file's error type and first message line) and is
+marked failed with the list of those files and their errors. Its
 partitions then show as failed until a later run materializes them (a retry that succeeds).
 Each file's error type and message stay on its partition as the observation the encoding
 step logs (see :mod:`cad_assets.defs.assets.encoding_records`).
@@ -14,8 +15,10 @@ step logs (see :mod:`cad_assets.defs.assets.encoding_records`).
 No run is launched: nothing executes, the run queue and run monitoring never see it.
 """
 
+import logging
+
 import dagster as dg
-from dagster._core.events import AssetMaterializationPlannedData, DagsterEvent
+from dagster._core.events import AssetMaterializationPlannedData, DagsterEvent, DagsterEventType
 from dagster._core.storage.dagster_run import DagsterRunStatus, make_new_run_id
 from dagster_shared.record import copy
 
@@ -45,22 +48,29 @@ def record_failed_partitions(context, failures: list[report.Failure]) -> str | N
     ))
     step_key = context.op_execution_context.op.name  # the step key of a top-level op
     for failure in sorted(failures, key=lambda f: f.partition_key):
+        # Its message (the run's log, "View logs" on the partition page) says why it failed.
         instance.report_dagster_event(
-            DagsterEvent.build_asset_materialization_planned_event(
-                run.job_name,
-                step_key,
-                AssetMaterializationPlannedData(ENCODINGS, partition=failure.partition_key),
+            DagsterEvent(
+                event_type_value=DagsterEventType.ASSET_MATERIALIZATION_PLANNED.value,
+                job_name=run.job_name,
+                message=f"Failed: {failure.describe()}",
+                event_specific_data=AssetMaterializationPlannedData(
+                    ENCODINGS, partition=failure.partition_key),
+                step_key=step_key,
             ),
             run_id=run.run_id,
+            log_level=logging.ERROR,
         )
     instance.report_run_failed(run, message=failure_message(context.run.run_id, failures))
     return run.run_id
 
 
 def failure_message(run_id: str, failures: list[report.Failure]) -> str:
-    n = len(failures)
-    return (f"{n} file{'s' * (n != 1)} failed to encode in run {run_id}: "
-            f"{report.examples_by_type(failures)}. This run only records them: their partitions "
+    """Each failed file with its error type and first message line (the first 30, then the
+    count by type), and what this run is."""
+    return (f"{report.failure_list(failures)}\n"
+            f"This run only records the files that failed in run {run_id}: their partitions "
             "of cad_encodings show as failed, each with its error type and message on its "
-            "partition (an observation) and in cad_errors; the encoding run itself did not "
-            "fail for them.")
+            "partition (an observation) and in cad_errors (`cad-assets errors`). The encoding "
+            "run itself did not fail for them; retrying a file that succeeds clears its "
+            "failure.")

@@ -4,11 +4,20 @@ import hashlib
 from pathlib import Path
 
 import dagster as dg
+import numpy as np
 import pandas as pd
 
 import cad_assets.charts
-from cad_assets.charts import dataset_charts
-from cad_assets.defs.metadata import png_metadata
+import cad_assets.defs.metadata
+from cad_assets.charts import (
+    dataset_charts,
+    error_counts,
+    face_label_counts,
+    faces_per_file,
+    file_label_counts,
+    surface_type_counts,
+)
+from cad_assets.defs.metadata import counts_table, png_metadata
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.flow import Pipeline
 from cad_assets.labels import UNLABELLED, LabelVocabulary, file_class_names
@@ -66,10 +75,18 @@ def cad_dataset(
     key = charts_key(report.version_path, cad_infoset, cad_attribset, cad_errors)
     charts = _previous_charts(context, key)
     if charts is None:
-        drawn = dataset_charts(open_dataset(report.path), cad_infoset, cad_attribset, cad_errors)
-        charts = {f"chart/{name}": png_metadata(png, name) for name, png in drawn.items()}
+        dataset = open_dataset(report.path)
+        drawn = dataset_charts(dataset, cad_infoset, cad_attribset, cad_errors)
+        tables = chart_tables(dataset, cad_infoset, cad_attribset, cad_errors)
+        charts = {}
+        for name, png in drawn.items():
+            if name in tables:  # the numbers, shown inline; the drawn chart opens on a click
+                charts[f"chart/{name}/counts"] = tables[name]
+            charts[f"chart/{name}"] = png_metadata(png, name)
     return dg.MaterializeResult(
         metadata={
+            # First, so that the UI shows them at the top of the asset's metadata.
+            **charts,
             "path": dg.MetadataValue.path(str(report.path)),
             "files": report.n_files,
             "files_rewritten": report.files_rewritten,
@@ -78,7 +95,6 @@ def cad_dataset(
             "merge_seconds": round(report.seconds, 3),
             "bytes_on_disk": report.bytes_on_disk,
             **{f"rows/{group}": rows for group, rows in report.rows.items()},
-            **charts,
             CHARTS_KEY: key,
         }
     )
@@ -103,7 +119,40 @@ def charts_key(version_path: Path, infoset: pd.DataFrame, attribset: pd.DataFram
         digest.update(pd.util.hash_pandas_object(table, index=False).to_numpy().tobytes())
     for source in sorted(Path(cad_assets.charts.__file__).parent.glob("*.py")):
         digest.update(source.read_bytes())
+    digest.update(Path(cad_assets.defs.metadata.__file__).read_bytes())  # the counts tables
+    digest.update(Path(__file__).read_bytes())
     return digest.hexdigest()[:32]
+
+
+def chart_tables(dataset, infoset: pd.DataFrame, attribset: pd.DataFrame,
+                 errors: pd.DataFrame) -> dict[str, dg.MetadataValue]:
+    """The numbers of each chart as a table with a bar per row, which the UI shows inline:
+    files per range of face counts, faces per surface type and per face class, files per
+    file class and per error type."""
+    tables = {}
+    faces = faces_per_file(infoset, dataset)
+    if faces.size:
+        tables["faces_per_file"] = counts_table(_face_ranges(faces), "faces", "files")
+    for name, counts, label, unit in (
+        ("surface_types", surface_type_counts(dataset, attribset), "surface type", "faces"),
+        ("face_labels", face_label_counts(dataset, attribset), "face label", "faces"),
+        ("file_labels", file_label_counts(infoset, attribset), "file label", "files"),
+        ("errors", error_counts(errors), "error type", "files"),
+    ):
+        if counts:
+            tables[name] = counts_table(counts, label, unit)
+    return tables
+
+
+def _face_ranges(faces: np.ndarray, bins: int = 12) -> dict[str, int]:
+    """Files per range of face counts: ``bins`` ranges of whole numbers from the least to the
+    most faces (one per count when there are few)."""
+    low, high = int(faces.min()), int(faces.max())
+    width = max(1, int(np.ceil((high - low + 1) / bins)))
+    edges = np.arange(low, high + width + 1, width)
+    counts, _ = np.histogram(faces, bins=edges)
+    return {(f"{a}" if width == 1 else f"{a}-{a + width - 1}"): int(n)
+            for a, n in zip(edges[:-1], counts)}
 
 
 def _previous_charts(context: dg.AssetExecutionContext, key: str) -> dict | None:

@@ -12,7 +12,7 @@ import pandas as pd
 from cad_assets.builtin.preview import PREVIEW_FILE
 from cad_assets.catalogue import Catalogue
 from cad_assets.defs.failed_partitions import record_failed_partitions
-from cad_assets.defs.metadata import png_metadata
+from cad_assets.defs.metadata import inline_png_metadata, png_metadata
 from cad_assets.encoding import EncodedFile, EncodeRequest, report
 from cad_assets.storage import open_file_store
 
@@ -94,5 +94,11 @@ def _materialization(
         "store": dg.MetadataValue.path(store_path),
     }
     if preview:
-        metadata["preview"] = png_metadata(preview, key)
+        # A thumbnail the UI shows in the partition's metadata table, and the picture itself.
+        thumbnail = inline_png_metadata(preview, "preview")
+        if thumbnail is not None:
+            metadata["preview"] = thumbnail
+        full = png_metadata(preview, key)
+        if thumbnail is None or thumbnail.value != full.value:
+            metadata["preview/full"] = full
     return dg.AssetMaterialization(ENCODINGS, partition=key, metadata=metadata)
