@@ -7,8 +7,11 @@ import dataclasses
 import os
 import time
 import traceback
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from cad_assets.encoding.request import EncodedFile, EncodeRequest, SkippedFile
 from cad_assets.flow.checks import combine_schemas, resolve_task
@@ -18,6 +21,7 @@ from cad_assets.flow.tasks import EncoderTask, Skip
 from cad_assets.schema import Schema, validate_groups
 from cad_assets.storage import json_metadata, write_file_store
 from cad_assets.workers import TaskFailure
+
 
 def encode_to_store(request: EncodeRequest) -> EncodedFile | SkippedFile | TaskFailure:
     """Encode ``request.file`` with its encoders and write its store.
@@ -33,24 +37,16 @@ def encode_to_store(request: EncodeRequest) -> EncodedFile | SkippedFile | TaskF
     injected = {"cad_file": request.file, "cad_loader": loader}
     if loader is not None:
         injected["cad_model"] = loader.load(request.path)
-    groups, metadata, files = {}, {}, {}
     try:
-        for task in tasks:
-            storage = FileStorage(task.name, task.declared_schema())
-            arguments = {**injected, "storage": storage, "options": task.options}
-            try:
-                result = task.function(**{name: arguments[name] for name in task.inputs})
-            except Exception as error:  # noqa: BLE001 - a user's error fails this file only
-                return _failure(task, error)
-            if isinstance(result, Skip) or (result is None and storage.is_empty):
-                return SkippedFile(task.name, getattr(result, "reason", "") or "saved nothing")
-            for group, arrays in storage.groups.items():
-                groups.setdefault(group, {}).update(arrays)
-            metadata.update(storage.metadata)
-            files.update(storage.files)
+        outputs = run_encoder_tasks(tasks, injected)
     finally:
         if loader is not None:
             loader.forget()
+    if outputs.failed is not None:
+        return _failure(*outputs.failed)
+    if outputs.skipped is not None:
+        return outputs.skipped
+    groups, metadata, files = outputs.groups, outputs.metadata, outputs.files
     validate_groups(schema, groups)
     metadata |= {
         "partition_key": request.partition_key,
@@ -64,11 +60,55 @@ def encode_to_store(request: EncodeRequest) -> EncodedFile | SkippedFile | TaskF
     return EncodedFile(json_metadata(metadata), files, rows, time.process_time() - started_cpu)
 
 
+@dataclass
+class EncoderOutputs:
+    """What the encoders of one file saved, by group and array, and how their run ended."""
+
+    groups: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    metadata: dict = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # per encoder
+    skipped: SkippedFile | None = None  # the encoder that skipped the file, and why
+    failed: tuple[EncoderTask, Exception] | None = None  # the encoder that raised, and what
+
+
+def run_encoder_tasks(tasks: list[EncoderTask], injected: dict) -> EncoderOutputs:
+    """Run ``tasks`` in order on one file, each with its own ``storage``, the ``options`` it
+    declares and what ``injected`` holds (``cad_file``, ``cad_model``, ``cad_loader``).
+
+    Stops at the first encoder that raises or skips the file (returns ``None``, saving
+    nothing, or ``Skip``); what each ran encoder saved is kept, the stopping one's included.
+    The worker (:func:`encode_to_store`) and ``cad-assets encode`` both run encoders so.
+    """
+    outputs = EncoderOutputs()
+    for task in tasks:
+        storage = FileStorage(task.name, task.declared_schema())
+        arguments = {**injected, "storage": storage, "options": task.options}
+        started = time.perf_counter()
+        try:
+            result = task.function(**{name: arguments[name] for name in task.inputs})
+        except Exception as error:  # noqa: BLE001 - a user's error fails this file only
+            outputs.failed = (task, error)
+        finally:
+            outputs.seconds[task.name] = time.perf_counter() - started
+        for group, arrays in storage.groups.items():
+            outputs.groups.setdefault(group, {}).update(arrays)
+        outputs.metadata.update(storage.metadata)
+        outputs.files.update(storage.files)
+        if outputs.failed is not None:
+            return outputs
+        if isinstance(result, Skip) or (result is None and storage.is_empty):
+            outputs.skipped = SkippedFile(task.name,
+                                          getattr(result, "reason", "") or "saved nothing")
+            return outputs
+    return outputs
+
+
 def _failure(task: EncoderTask, error: Exception) -> TaskFailure:
     return TaskFailure(
         type(error).__name__,
         f"in encoder {task.name!r}: {error or repr(error)}",
-        traceback.format_exc(),
+        "".join(traceback.format_exception(error)),
         os.getpid(),
         task=task.name,
     )

@@ -29,10 +29,10 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 
 from cad_assets.encoding.request import CadFile, SkippedFile
+from cad_assets.encoding.task import run_encoder_tasks
 from cad_assets.flow.checks import check_importable, resolve_task
 from cad_assets.flow.pipeline import Pipeline
-from cad_assets.flow.storage import FileStorage
-from cad_assets.flow.tasks import EncoderTask, FlowDefinitionError, Skip
+from cad_assets.flow.tasks import EncoderTask, FlowDefinitionError
 from cad_assets.schema import Schema, SchemaViolation, validate_groups
 from cad_assets.sources import partition_key, root_labels, sha256_of
 from cad_assets.sources.discovery import CAD_FORMATS
@@ -396,25 +396,16 @@ def run_encoders(path: str | os.PathLike, pipeline: Pipeline, source: str = "",
         finally:
             trial.seconds["read"] = time.perf_counter() - started
         injected |= {"cad_loader": loader, "cad_model": trial.cad_model}
-    for task in tasks:
-        storage = FileStorage(task.name, task.declared_schema())
-        arguments = {**injected, "storage": storage, "options": task.options}
-        started = time.perf_counter()
-        try:
-            result = task.function(**{name: arguments[name] for name in task.inputs})
-        except Exception as error:  # noqa: BLE001 - shown, as the worker records it
-            trial.error = TrialError.of("encoder", error, task.name)
-        finally:
-            trial.seconds[task.name] = time.perf_counter() - started
-        for group, arrays in storage.groups.items():
-            trial.groups.setdefault(group, {}).update(arrays)
-        trial.metadata.update(storage.metadata)
-        trial.files.update(storage.files)
-        if trial.error is not None:
-            return trial
-        if isinstance(result, Skip) or (result is None and storage.is_empty):
-            trial.skipped = SkippedFile(task.name, getattr(result, "reason", "") or "saved nothing")
-            return trial
+    outputs = run_encoder_tasks(tasks, injected)
+    trial.groups, trial.metadata, trial.files = outputs.groups, outputs.metadata, outputs.files
+    trial.seconds |= outputs.seconds
+    if outputs.failed is not None:
+        task, error = outputs.failed
+        trial.error = TrialError.of("encoder", error, task.name)
+        return trial
+    if outputs.skipped is not None:
+        trial.skipped = outputs.skipped
+        return trial
     try:  # what the worker checks once every encoder has run
         validate_groups(pipeline.schema, trial.groups)
         json_metadata(trial.metadata)
