@@ -3,11 +3,13 @@ last complete dataset, the next run finishes the job, re-encodes only what was n
 and the result equals a clean build."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from unittest.mock import patch
 
 from dagster import DagsterInstance
 
@@ -19,24 +21,32 @@ DAGSTER = str(Path(sys.executable).parent / "dagster")
 BUILD = [DAGSTER, "job", "execute", "-m", "cad_assets.definitions", "-j", "build_dataset"]
 
 
-def _environment(root: Path, sources: Path) -> dict:
+def _environment(root: Path, sources: Path, instance_yaml: Path | None = None,
+                 variables: dict | None = None) -> dict:
+    """The environment of runs on a new Dagster home under ``root``: its dagster.yaml is a
+    copy of ``instance_yaml`` (default: SQLite, no telemetry), ``variables`` are added."""
     home = root / "dagster_home"
     home.mkdir(parents=True)
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
-    # Create the instance's SQLite schema once, as `dagster dev` or a first run would: two
-    # runs started at the same moment on an empty home would both try to create it.
-    with DagsterInstance.from_config(str(home)) as instance:
+    if instance_yaml is None:
+        (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    else:
+        shutil.copyfile(instance_yaml, home / "dagster.yaml")
+    variables = variables or {}
+    # Create the instance's schema once, as `dagster dev` or a first run would: two runs
+    # started at the same moment on an empty home would both try to create it.
+    with patch.dict(os.environ, variables), DagsterInstance.from_config(str(home)) as instance:
         instance.get_runs(limit=1)
-    return {**os.environ, "DAGSTER_HOME": str(home), "CAD_ASSETS_SOURCES": str(sources),
-            "CAD_ASSETS_OUTPUT": str(root / "out"), "CAD_ASSETS_WORKERS": "2"}
+    return {**os.environ, **variables, "DAGSTER_HOME": str(home),
+            "CAD_ASSETS_SOURCES": str(sources), "CAD_ASSETS_OUTPUT": str(root / "out"),
+            "CAD_ASSETS_WORKERS": "2"}
 
 
 def _stores(root: Path) -> dict[Path, int]:
     return {p: p.stat().st_mtime_ns for p in (root / "out" / "encodings").glob("**/*.zarr.zip")}
 
 
-def _build(environment: dict) -> None:
-    done = subprocess.run(BUILD, env=environment, capture_output=True, text=True, timeout=600)
+def _build(environment: dict, command: list[str] = BUILD) -> None:
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
 
 

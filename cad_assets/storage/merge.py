@@ -27,13 +27,13 @@ from cad_assets.storage.dataset_layout import (
     disk_bytes,
 )
 from cad_assets.storage.file_store import open_file_store
+from cad_assets.storage.locks import writer_lock
 from cad_assets.storage.schema import schema_to_json
 from cad_assets.storage.shard_plan import MergeEntry, PlannedShard, plan_shards
 from cad_assets.storage.shard_writer import DatasetSchema, write_shard
 from cad_assets.storage.versions import (
     PublishedVersion,
     collect_garbage,
-    exclusive_lock,
     published_version,
     write_version,
 )
@@ -80,6 +80,7 @@ def merge_dataset(
     files_per_shard: int = 256,
     rows_per_chunk: int = 65536,
     files_per_batch: int = 32,
+    lock_database: str = "",
 ) -> MergeReport:
     """Publish at ``out`` a dataset holding exactly ``entries``, rewriting only what changed.
 
@@ -101,6 +102,10 @@ def merge_dataset(
     files_per_batch
         Stores read before their rows are written: memory holds about one batch and less than
         one chunk of each array.
+    lock_database
+        A database the writers of ``out`` share (the catalogue's URL): a PostgreSQL one also
+        keeps writers on other machines out while this one merges (see
+        :mod:`cad_assets.storage.locks`); otherwise only this machine's are.
 
     Raises
     ------
@@ -121,7 +126,8 @@ def merge_dataset(
     if out.exists() and not out.is_symlink():
         raise FileExistsError(f"{out} exists and is not a symlink; refusing to replace it")
     layout = DatasetLayout(out)
-    with exclusive_lock(layout):
+    # Writers delete what the published version does not need: two must never overlap.
+    with writer_lock(layout.lock, str(layout.home.absolute()), lock_database):
         published = published_version(layout)
         previous = published.shards if published is not None else []
         plan = plan_shards(entries, previous, files_per_shard)

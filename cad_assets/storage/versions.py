@@ -1,13 +1,12 @@
-"""Versions of a sharded dataset: the writer's lock, the published version, writing a new one
-and deleting what no version needs any more (layout in :mod:`cad_assets.storage.dataset_layout`).
+"""Versions of a sharded dataset: the published version, writing a new one and deleting what
+no version needs any more (layout in :mod:`cad_assets.storage.dataset_layout`; the writer's
+lock is in :mod:`cad_assets.storage.locks`).
 """
 
-import fcntl
 import os
 import re
 import shutil
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,19 +47,6 @@ class PublishedVersion:
             for group, described in self.attributes["groups"].items()
         }
         return schema_from_json(specs)
-
-
-@contextmanager
-def exclusive_lock(layout: DatasetLayout) -> Iterator[None]:
-    """Be the one writer of the dataset for the ``with`` block (waits for the current one).
-
-    Writers delete what the published version does not need, so two must never overlap.
-    """
-    layout.home.mkdir(parents=True, exist_ok=True)
-    # flock is released by the kernel when its holder dies: a killed writer blocks no one.
-    with open(layout.lock, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        yield
 
 
 def published_version(layout: DatasetLayout) -> PublishedVersion | None:

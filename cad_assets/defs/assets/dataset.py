@@ -71,7 +71,7 @@ def cad_dataset(
     encoded = _encoded(settings, cad_pipeline, cad_infoset, ["store_path", "rows"])
     entries = [MergeEntry(row.file_id, Path(row.store_path), row.store_path, row.rows)
                for row in encoded.itertuples()]
-    report = merge_dataset(entries, settings.layout.dataset)
+    report = merge_dataset(entries, settings.layout.dataset, lock_database=settings.catalogue_url)
     key = charts_key(report.version_path, cad_infoset, cad_attribset, cad_errors)
     charts = _previous_charts(context, key)
     if charts is None:
