@@ -51,6 +51,12 @@ class CadPipelineSettings(dg.ConfigurableResource):
     follow_external_symlinks: bool = Field(
         default=False, description="Follow symlinks that lead outside a source folder"
     )
+    ray_address: str = Field(
+        default="",
+        description="Encode on this Ray cluster (e.g. 10.0.0.5:6379, or 'auto'); '' = the local "
+        "worker pool. Every node must see the sources and the output folder at the same paths. "
+        "Env: CAD_ASSETS_RAY_ADDRESS",
+    )
 
     @classmethod
     def from_env(cls, **defaults) -> "CadPipelineSettings":
@@ -73,6 +79,7 @@ class CadPipelineSettings(dg.ConfigurableResource):
             task_timeout_s=self.file_timeout_s,
             memory_limit_mb=self.memory_limit_mb,
             tasks_per_worker=self.files_per_worker,
+            ray_address="" if in_process else self.ray_address,
         )
 
     @property
@@ -97,4 +104,5 @@ _ENVIRONMENT = {
     "error_budget": "CAD_ASSETS_ERROR_BUDGET",
     "file_labels": "CAD_ASSETS_FILE_LABELS",
     "catalogue_url": "CAD_ASSETS_CATALOGUE_URL",
+    "ray_address": "CAD_ASSETS_RAY_ADDRESS",
 }

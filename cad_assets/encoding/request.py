@@ -67,9 +67,12 @@ class EncodedFile:
         Rows of each group of the store.
     cpu_seconds : float
         The worker's CPU time for reading and encoding the file.
+    worker_host : str
+        Host name of the machine that encoded it (a Ray cluster spreads files over several).
     """
 
     metadata: dict
     files: dict
     rows: dict
     cpu_seconds: float = 0.0
+    worker_host: str = ""

@@ -5,6 +5,7 @@ Imports the CAD kernel only when an encoder asks for ``cad_model`` or ``cad_load
 
 import dataclasses
 import os
+import socket
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -57,7 +58,8 @@ def encode_to_store(request: EncodeRequest) -> EncodedFile | SkippedFile | TaskF
         "worker_pid": os.getpid(),
     }
     rows = write_file_store(Path(request.store_path), groups, metadata, files)
-    return EncodedFile(json_metadata(metadata), files, rows, time.process_time() - started_cpu)
+    return EncodedFile(json_metadata(metadata), files, rows, time.process_time() - started_cpu,
+                       socket.gethostname())
 
 
 @dataclass

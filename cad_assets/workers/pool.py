@@ -7,6 +7,8 @@ other items carry on. Workers are recycled after a number of items to return lea
 
 Workers are forked from a forkserver that has already imported the task's module, so the
 1-2 s OpenCascade import is paid once per pool, not once per worker or per recycling.
+With ``ray_address`` set the items go to a Ray cluster instead (:mod:`.ray_pool`), with the
+same per-item outcomes.
 """
 
 import importlib
@@ -30,12 +32,14 @@ from cad_assets.workers.limits import limit_worker_memory, mute_stdout
 @dataclass(frozen=True)
 class PoolSettings:
     """How items are run. ``workers=0`` runs them one by one in this process (debug mode:
-    breakpoints work, but a crash takes the caller down)."""
+    breakpoints work, but a crash takes the caller down). ``ray_address`` sends them to that
+    Ray cluster, one worker per CPU of every node (``workers`` is then unused)."""
 
     workers: int = 2
     task_timeout_s: float = 120.0
     memory_limit_mb: int | None = 4096
     tasks_per_worker: int = 100
+    ray_address: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,13 @@ def run_isolated(
     """
     if settings.workers == 0:
         for index, item in enumerate(items):
-            yield index, _guarded(task, item)
+            yield index, run_guarded(task, item)
+        return
+    sys_path = _worker_sys_path([task.partition(":")[0], *preload])
+    if settings.ray_address:
+        from cad_assets.workers.ray_pool import run_on_ray
+
+        yield from run_on_ray(task, items, settings, sys_path)
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([task.partition(":")[0], *preload])
@@ -70,11 +80,11 @@ def run_isolated(
         max_workers=settings.workers,
         max_tasks=settings.tasks_per_worker,
         initializer=_init_worker,
-        initargs=(settings.memory_limit_mb, _worker_sys_path([task.partition(":")[0], *preload])),
+        initargs=(settings.memory_limit_mb, sys_path),
         context=context,
     ) as pool:
         futures = {
-            pool.schedule(_guarded, args=(task, item), timeout=settings.task_timeout_s): index
+            pool.schedule(run_guarded, args=(task, item), timeout=settings.task_timeout_s): index
             for index, item in enumerate(items)
         }
         for future in as_completed(futures):
@@ -108,7 +118,7 @@ def _init_worker(memory_limit_mb: int | None, sys_path: list[str]) -> None:
         limit_worker_memory(memory_limit_mb)
 
 
-def _guarded(task: str, item: Any) -> Any:
+def run_guarded(task: str, item: Any) -> Any:
     # Exceptions are turned into plain data here: OpenCascade's exceptions do not pickle.
     try:
         module, _, function = task.partition(":")
@@ -130,17 +140,21 @@ def _outcome(future, settings: PoolSettings) -> Any:
     try:
         return future.result()
     except FutureTimeout:
-        return TaskFailure(
-            "Timeout",
-            f"no result after {settings.task_timeout_s:g} s; the worker was killed "
-            "(OpenCascade can loop forever on truncated files)",
-        )
+        return timed_out(settings)
     except ProcessExpired as expired:
         return TaskFailure(
             "WorkerCrashed",
             f"the worker process died ({_describe_exit(expired.exitcode)}) while reading this file",
             worker_pid=expired.pid,
         )
+
+
+def timed_out(settings: PoolSettings) -> TaskFailure:
+    return TaskFailure(
+        "Timeout",
+        f"no result after {settings.task_timeout_s:g} s; the worker was killed "
+        "(OpenCascade can loop forever on truncated files)",
+    )
 
 
 def _describe_exit(exitcode: int) -> str:

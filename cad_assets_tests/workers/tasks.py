@@ -2,6 +2,7 @@
 
 import ctypes
 import os
+import socket
 import time
 
 
@@ -23,3 +24,19 @@ def misbehave(kind):
     if kind == "print":
         os.write(1, b"noise from C++\n")
     return os.getpid()
+
+
+def host_and_pid(seconds):
+    """Which host and worker ran the item, after ``seconds`` of work."""
+    time.sleep(float(seconds))
+    return socket.gethostname(), os.getpid()
+
+
+def announce_and_wait(argument):
+    """Leave a file named after this host in a folder (``"folder|seconds"``), then wait: a test
+    sees which host started the item before it ends."""
+    folder, seconds = argument.split("|")
+    with open(os.path.join(folder, f"{socket.gethostname()}-{os.getpid()}"), "a") as marker:
+        marker.write(argument + "\n")
+    time.sleep(float(seconds))
+    return socket.gethostname(), os.getpid()
