@@ -2,12 +2,17 @@
 
 By default a SQLite file in the output folder: concurrent runs of one machine commit to it in
 turn (WAL journal, immediate transactions, a busy timeout), each commit one file's outcome, so
-nothing is ever rewritten whole. A PostgreSQL URL works the same way for several machines.
+nothing is ever rewritten whole. A PostgreSQL URL works the same way for several machines:
+there each transaction first takes a transaction-level advisory lock, so that transactions
+take turns as SQLite's immediate ones do (two runs registering the same new files would
+otherwise both insert them, and two first runs both create the tables).
 """
 
 from pathlib import Path
 
 import sqlalchemy as sa
+
+from cad_assets.storage.locks import is_postgresql, lock_key
 
 metadata = sa.MetaData()
 
@@ -28,6 +33,7 @@ encodings = sa.Table(
     sa.Column("traceback", sa.Text),
     sa.Column("worker_pid", sa.Integer),
     sa.Column("cpu_seconds", sa.Float),  # the worker's CPU time for the file
+    sa.Column("worker_host", sa.Text),  # the machine that encoded it
     sa.Column("run_id", sa.Text),
     sa.Column("recorded_at", sa.Float, nullable=False),
 )
@@ -64,9 +70,27 @@ def connect(url_or_path: str | Path) -> sa.Engine:
         sa.event.listen(engine, "begin", lambda connection: connection.exec_driver_sql("BEGIN IMMEDIATE"))
     else:
         engine = sa.create_engine(url, pool_pre_ping=True)
+        if is_postgresql(url):
+            sa.event.listen(engine, "begin", _take_turns)
     with engine.begin() as connection:  # one transaction: two first runs do not both create
         metadata.create_all(connection)
+        _add_missing_columns(connection)
     return engine
+
+
+def _add_missing_columns(connection: sa.Connection) -> None:
+    """Catalogues made by an earlier release lack the columns added since (all nullable)."""
+    present = {column["name"] for column in sa.inspect(connection).get_columns("encodings")}
+    for column in encodings.columns:
+        if column.name not in present:
+            kind = column.type.compile(connection.dialect)
+            connection.execute(sa.text(f"ALTER TABLE encodings ADD COLUMN {column.name} {kind}"))
+
+
+def _take_turns(connection) -> None:
+    # Released by the server at commit or rollback, or when the connection dies.
+    connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                       {"key": lock_key("catalogue")})
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

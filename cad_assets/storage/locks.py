@@ -69,8 +69,8 @@ def advisory_lock(database_url: str, name: str) -> Iterator[None]:
 
 
 def lock_key(name: str) -> int:
-    """The advisory lock's 64-bit key: a hash of ``name``, the same in every process."""
-    digest = hashlib.sha256(f"cad_assets writer {name}".encode()).digest()
+    """The 64-bit key of advisory lock ``name``: a hash, the same in every process."""
+    digest = hashlib.sha256(f"cad_assets lock {name}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
