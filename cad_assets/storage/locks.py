@@ -8,8 +8,9 @@ catalogue's), the writer also holds a session-level advisory lock there: the ser
 to one connection at a time and drops it when that connection ends, which happens when the
 holder's process dies (its socket closes) or, through TCP keepalives, soon after its machine
 goes away. Advisory locks belong to one database: machines exclude each other when they use
-the same one. The lock file is still taken first: it is cheap, and it keeps two writers of one
-machine apart even if only one of them was given the database.
+the same one. The lock file is still taken first: it is cheap, local writers wait on it
+without holding a database connection, and it keeps two writers of one machine apart even if
+only one of them was given the database.
 """
 
 import fcntl
@@ -21,9 +22,11 @@ from pathlib import Path
 import sqlalchemy as sa
 
 #: Session settings of the lock's connection: never time the wait out (it lasts as long as
-#: the other writer's merge), and let the server notice a dead holder within about a minute.
-_SESSION = ("statement_timeout = 0", "lock_timeout = 0", "tcp_keepalives_idle = 30",
-            "tcp_keepalives_interval = 10", "tcp_keepalives_count = 3")
+#: the other writer's merge), never drop the holder's idle connection (PostgreSQL 14+), and
+#: let the server notice a dead holder's machine within about a minute.
+_SESSION = ("statement_timeout = 0", "lock_timeout = 0", "idle_session_timeout = 0",
+            "tcp_keepalives_idle = 30", "tcp_keepalives_interval = 10",
+            "tcp_keepalives_count = 3")
 
 
 @contextmanager
