@@ -155,7 +155,8 @@ class Catalogue:
         self._commit(request, {
             "status": "encoded", "store_path": request.store_path, "rows": encoded.rows,
             "metadata": encoded.metadata, "worker_pid": encoded.metadata.get("worker_pid"),
-            "cpu_seconds": encoded.cpu_seconds, "run_id": run_id,
+            "cpu_seconds": encoded.cpu_seconds, "worker_host": encoded.worker_host,
+            "run_id": run_id,
         })
 
     def record_unencoded(self, request: EncodeRequest, status: str, outcome: Mapping,
@@ -173,7 +174,7 @@ class Catalogue:
         """One row per file of ``files`` with a row of its current content and this version:
         ``file_id``, ``partition_key`` and ``columns`` (default all: ``status``,
         ``store_path``, ``rows``, ``metadata``, the error fields, ``worker_pid``,
-        ``cpu_seconds``, ``run_id``, ``recorded_at``); by key. Name only the columns you need:
+        ``cpu_seconds``, ``worker_host``, ``run_id``, ``recorded_at``); by key. Name only the columns you need:
         ``metadata`` and ``rows`` are JSON to parse for every file."""
         if columns is None:
             columns = [c.name for c in encodings.columns

@@ -57,6 +57,12 @@ class CadPipelineSettings(dg.ConfigurableResource):
         "worker pool. Every node must see the sources and the output folder at the same paths. "
         "Env: CAD_ASSETS_RAY_ADDRESS",
     )
+    ray_node_loss_grace_s: float = Field(
+        default=30.0,
+        description="On Ray, a file whose worker died waits this long to learn whether its node "
+        "was lost (the file runs again) or the file crashed it; at least the time the cluster "
+        "takes to mark a node dead. Env: CAD_ASSETS_RAY_NODE_LOSS_GRACE_S",
+    )
 
     @classmethod
     def from_env(cls, **defaults) -> "CadPipelineSettings":
@@ -80,6 +86,7 @@ class CadPipelineSettings(dg.ConfigurableResource):
             memory_limit_mb=self.memory_limit_mb,
             tasks_per_worker=self.files_per_worker,
             ray_address="" if in_process else self.ray_address,
+            node_loss_grace_s=self.ray_node_loss_grace_s,
         )
 
     @property
@@ -105,4 +112,5 @@ _ENVIRONMENT = {
     "file_labels": "CAD_ASSETS_FILE_LABELS",
     "catalogue_url": "CAD_ASSETS_CATALOGUE_URL",
     "ray_address": "CAD_ASSETS_RAY_ADDRESS",
+    "ray_node_loss_grace_s": "CAD_ASSETS_RAY_NODE_LOSS_GRACE_S",
 }

@@ -33,13 +33,17 @@ from cad_assets.workers.limits import limit_worker_memory, mute_stdout
 class PoolSettings:
     """How items are run. ``workers=0`` runs them one by one in this process (debug mode:
     breakpoints work, but a crash takes the caller down). ``ray_address`` sends them to that
-    Ray cluster, one worker per CPU of every node (``workers`` is then unused)."""
+    Ray cluster, one worker per CPU of every node (``workers`` is then unused);
+    ``node_loss_grace_s`` is how long a crashed Ray worker's item waits to learn whether its
+    node was lost (then it runs again) or the item crashed it: at least the time the cluster
+    takes to mark a lost node dead (Ray's health checks: ~15 s by default)."""
 
     workers: int = 2
     task_timeout_s: float = 120.0
     memory_limit_mb: int | None = 4096
     tasks_per_worker: int = 100
     ray_address: str = ""
+    node_loss_grace_s: float = 30.0
 
 
 @dataclass(frozen=True)

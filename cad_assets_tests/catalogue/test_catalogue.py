@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import sqlalchemy as sa
 
 from cad_assets.catalogue import Catalogue
 from cad_assets.encoding import CadFile, EncodedFile, EncodeRequest
@@ -37,7 +38,8 @@ def _encode(catalogue, key, sha, faces=3):
     request = _request(catalogue, key, sha)
     metadata = {"n_faces": faces, "encode_seconds": 0.5, "worker_pid": 7}
     rows = write_file_store(request.store_path, {"faces": {"area": np.ones(faces)}}, metadata)
-    catalogue.record_encoded(request, EncodedFile(metadata, {}, rows, cpu_seconds=0.4), "run-1")
+    catalogue.record_encoded(request, EncodedFile(metadata, {}, rows, cpu_seconds=0.4,
+                                                  worker_host="node-2"), "run-1")
     return request
 
 
@@ -106,12 +108,30 @@ def test_outcomes_come_from_what_the_worker_returned(tmp_path):
     assert current.loc["cad/good.step", "rows"] == {"faces": 5}
     assert current.loc["cad/good.step", "metadata"]["n_faces"] == 5
     assert current.loc["cad/good.step", "store_path"] == good.store_path
+    assert current.loc["cad/good.step", "worker_host"] == "node-2"
     errors = catalogue.errors(files)
     assert errors["partition_key"].tolist() == ["cad/bad.step"]
     assert errors.loc[0, "error_type"] == "Timeout" and errors.loc[0, "path"] == "/src/cad/bad.step"
     assert catalogue.skips(files) == {"cad/small.step": "big_only: 6 faces"}
     assert catalogue.outcomes_of_run("run-1") == {
         "encoded": 1, "failed": 1, "skipped": 0, "worker_cpu_seconds": 0.4}
+
+
+def test_a_catalogue_of_an_earlier_release_gains_the_new_columns(tmp_path):
+    old = sa.create_engine(f"sqlite:///{tmp_path / 'catalogue.sqlite'}")
+    with old.begin() as db:  # the encodings table before worker_host was added
+        db.exec_driver_sql(
+            "CREATE TABLE encodings (partition_key TEXT, sha256 TEXT, encoding_version TEXT, "
+            "status TEXT NOT NULL, store_path TEXT, rows JSON, metadata JSON, error_type TEXT, "
+            "task TEXT, message TEXT, traceback TEXT, worker_pid INTEGER, cpu_seconds FLOAT, "
+            "run_id TEXT, recorded_at FLOAT NOT NULL, "
+            "PRIMARY KEY (partition_key, sha256, encoding_version))")
+    old.dispose()
+    catalogue = _catalogue(tmp_path)
+    catalogue.sync(_files(("cad/good.step", "aa")))
+    _encode(catalogue, "cad/good.step", "aa")
+    current = catalogue.current(_files(("cad/good.step", "aa")), ["status", "worker_host"])
+    assert current.loc[0, "worker_host"] == "node-2"
 
 
 def test_a_store_without_a_row_is_adopted_not_encoded_again(tmp_path):

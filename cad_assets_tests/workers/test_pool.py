@@ -1,4 +1,7 @@
 import os
+import sys
+
+import pytest
 
 from cad_assets.workers import PoolSettings, TaskFailure, run_isolated
 
@@ -44,3 +47,9 @@ def test_debug_mode_runs_in_this_process():
     results = _results(MISBEHAVE, ["ok", "raise"], workers=0)
     assert results[0] == os.getpid()
     assert results[1].error_type == "ValueError"
+
+
+def test_a_ray_address_without_ray_installed_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ray", None)  # as if not installed
+    with pytest.raises(ImportError, match=r'pip install -e "\.\[ray\]"'):
+        _results(SQUARE, [1], ray_address="10.0.0.1:6379")
