@@ -2,8 +2,8 @@
 
 Each item is one Ray task (``max_retries=0``: a file that crashes its worker is reported, not
 run again) in a worker that Ray replaces after ``tasks_per_worker`` items (``max_calls``) to
-return leaked memory. At most one item per CPU of the cluster is in flight, so an item starts
-when it is submitted and its time limit counts from then; an item past its limit has its
+return leaked memory. At most one item per CPU of the live nodes is in flight, so an item
+starts when it is submitted and its time limit counts from then; an item past its limit has its
 worker killed (``ray.cancel(force=True)``). A segfault fails that item alone
 (``WorkerCrashed``). An item lost with its node (the node died or left the cluster) is sent
 again, once, to the nodes that remain; lost twice, it fails as ``NodeLost``. A worker that
@@ -30,6 +30,7 @@ from cad_assets.workers.pool import PoolSettings, TaskFailure, run_guarded, time
 
 #: How often an item lost with its node is sent again before it fails as ``NodeLost``.
 NODE_LOSS_RETRIES = 1
+#: How often the cluster's nodes are looked up (CPUs of the live ones, the dead ones).
 NODE_CHECK_INTERVAL_S = 1.0
 
 
@@ -181,7 +182,9 @@ def _run_in_ray_worker(task: str, memory_limit_mb: int | None, sys_path: list[st
     # A Ray worker maps gigabytes for itself before any item, so its limit is this item's
     # allowance above what it holds now; lifted again afterwards for Ray's own threads.
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    resource.setrlimit(resource.RLIMIT_AS, (_address_space() + memory_limit_mb * 2**20, hard))
+    limit = _address_space() + memory_limit_mb * 2**20
+    resource.setrlimit(resource.RLIMIT_AS,
+                       (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
     try:
         return run_guarded(task, item)
     finally:
