@@ -174,8 +174,8 @@ class Catalogue:
         """One row per file of ``files`` with a row of its current content and this version:
         ``file_id``, ``partition_key`` and ``columns`` (default all: ``status``,
         ``store_path``, ``rows``, ``metadata``, the error fields, ``worker_pid``,
-        ``cpu_seconds``, ``worker_host``, ``run_id``, ``recorded_at``); by key. Name only the columns you need:
-        ``metadata`` and ``rows`` are JSON to parse for every file."""
+        ``cpu_seconds``, ``worker_host``, ``run_id``, ``recorded_at``); by key. Name only the
+        columns you need: ``metadata`` and ``rows`` are JSON to parse for every file."""
         if columns is None:
             columns = [c.name for c in encodings.columns
                        if c.name not in ("partition_key", "sha256", "encoding_version")]
