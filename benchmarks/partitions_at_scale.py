@@ -65,6 +65,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from cad_assets.builtin.preview import PREVIEW_FILE, THUMBNAIL_FILE, thumbnail
 from cad_assets.defs.assets.encoding_records import ENCODINGS, record_success
 from cad_assets.defs.assets.encodings import ERRORS, build_encode_assets
 from cad_assets.defs.assets.files import cad_files
@@ -152,8 +153,9 @@ def make_files(root: Path, n: int) -> None:
         os.utime(path, ns=(old, old))
 
 
-def synthetic_preview() -> bytes:
-    """A PNG like the preview encoder's: 160 px, flat shaded, dark borders, ~1.5 kB."""
+def synthetic_preview_files() -> dict[str, bytes]:
+    """What the preview encoder saves, made once: a PNG like its picture (160 px, flat shaded,
+    dark borders, ~1.5 kB) and that picture's inline thumbnail (the worker makes both)."""
     from PIL import Image, ImageDraw
 
     picture = Image.new("RGB", (160, 160), "white")
@@ -164,10 +166,10 @@ def synthetic_preview() -> bytes:
     draw.ellipse((60, 38, 100, 62), fill=(200, 210, 230), outline="black")
     buffer = io.BytesIO()
     picture.quantize(colors=16).save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+    return {PREVIEW_FILE: buffer.getvalue(), THUMBNAIL_FILE: thumbnail(buffer.getvalue())}
 
 
-def synthetic_encoded(index: int, preview: bytes) -> EncodedFile:
+def synthetic_encoded(index: int, files: dict[str, bytes]) -> EncodedFile:
     """What a worker hands back for one file: file-level metadata like the built-in encoders'."""
     faces, edges = 20 + index % 50, 48 + index % 120
     metadata = {
@@ -179,7 +181,7 @@ def synthetic_encoded(index: int, preview: bytes) -> EncodedFile:
         "face_label_file": "", "preview_seconds": 0.008,
     }
     rows = {"faces": faces, "edges": edges, "graph": 2 * edges, "coedges": 2 * edges, "file": 1}
-    return EncodedFile(metadata, {"preview.png": preview}, rows, cpu_seconds=0.5)
+    return EncodedFile(metadata, files, rows, cpu_seconds=0.5)
 
 
 class TimedCatalogue:
@@ -200,7 +202,7 @@ def recording_job(settings: CadPipelineSettings, version: str, table: pd.DataFra
     @dg.op(name="encode_cad_files")
     def record_synthetic(context: dg.OpExecutionContext):
         catalogue = TimedCatalogue(settings.catalogue(version))
-        preview = synthetic_preview()
+        preview_files = synthetic_preview_files()
         started = time.perf_counter()
         tenth, marks = max(1, len(table) // 10), []
         for index, row in enumerate(table.itertuples()):
@@ -210,7 +212,7 @@ def recording_job(settings: CadPipelineSettings, version: str, table: pd.DataFra
                            row.relative_path)
             store = catalogue._catalogue.store_path(row.partition_key, row.sha256)
             request = EncodeRequest(file, str(store), version, ())
-            record_success(context, catalogue, request, synthetic_encoded(index, preview))
+            record_success(context, catalogue, request, synthetic_encoded(index, preview_files))
         box["step"] = time.perf_counter() - started
         marks.append(time.perf_counter())
         # ms a file in the first and the last tenth: equal when the cost does not grow with N.
@@ -414,7 +416,7 @@ def run_backend(label: str, n: int, scratch: Path, yaml_text: str, env: dict,
         steps.append(Step("  of which catalogue commits", box["catalogue"], n,
                           "Catalogue.record_encoded, a transaction a file"))
         steps.append(Step("  of which Dagster events + metadata", box["step"] - box["catalogue"], n,
-                          "log_event(AssetMaterialization) incl. preview thumbnail"))
+                          "log_event(AssetMaterialization), preview and worker-made thumbnail"))
         del result
 
         progress(f"{label}: quiet sensor ticks")

@@ -9,7 +9,6 @@ picture (``preview/full``), and each dataset chart a table of its numbers with a
 """
 
 import base64
-import io
 from collections.abc import Mapping
 
 import dagster as dg
@@ -28,25 +27,10 @@ def png_metadata(png: bytes, title: str) -> dg.MetadataValue:
 
 
 def inline_png_metadata(png: bytes, title: str) -> dg.MetadataValue | None:
-    """``png`` as Markdown the UI shows inline: as it is when short enough, else scaled down
-    and given fewer colours until it fits (``None`` if even a small copy does not)."""
-    if len(_markdown_image(png, title)) < INLINE_MARKDOWN_CHARS:
-        return png_metadata(png, title)
-    from PIL import Image
-
-    picture = Image.open(io.BytesIO(png)).convert("RGB")
-    for width in (128, 112, 96, 80, 64, 48):
-        if width >= picture.width:
-            continue
-        height = max(1, round(picture.height * width / picture.width))
-        # Nearest pixels keep the picture's own few colours (flat shading, dark borders).
-        small = picture.resize((width, height), Image.Resampling.NEAREST)
-        for colours in (16, 8, 6):
-            buffer = io.BytesIO()
-            small.quantize(colors=colours).save(buffer, format="PNG", optimize=True)
-            if len(_markdown_image(buffer.getvalue(), title)) < INLINE_MARKDOWN_CHARS:
-                return png_metadata(buffer.getvalue(), title)
-    return None
+    """``png`` as Markdown the UI shows inline, or ``None`` when it is too long for that
+    (:func:`cad_assets.builtin.preview.thumbnail` makes copies that fit)."""
+    markdown = _markdown_image(png, title)
+    return dg.MetadataValue.md(markdown) if len(markdown) < INLINE_MARKDOWN_CHARS else None
 
 
 def counts_table(counts: Mapping[str, int], label: str, unit: str) -> dg.MetadataValue:

@@ -1,6 +1,7 @@
 """A user's encoder and dataset tasks through the whole job, on real MFCAD parts: their arrays
 join the built-in ones, their errors and skips are per file, debug mode runs in-process."""
 
+import base64
 import json
 import os
 import re
@@ -11,6 +12,7 @@ import pytest
 
 from cad_assets.builtin import default_encoders
 from cad_assets.defs.definitions import build_definitions
+from cad_assets.defs.metadata import INLINE_MARKDOWN_CHARS
 from cad_assets.defs.resources import CadPipelineSettings
 from cad_assets.storage import open_dataset, open_file_store, read_table
 from cad_assets_tests.conftest import copy_files
@@ -92,8 +94,12 @@ def test_user_tasks_add_arrays_errors_skips_and_dataset_assets(sources, tmp_path
                 for e in result.get_asset_materialization_events() if e.partition}
     assert len(pictures) == 4
     assert all(p.startswith("![") and "(data:image/png;base64,iVBOR" in p for p in pictures.values())
+    assert all(len(p) < INLINE_MARKDOWN_CHARS for p in pictures.values())
     with open_file_store(infoset.loc[0, "store_path"]) as store:
         assert store.read_file("preview.png").startswith(b"\x89PNG")
+        # The worker made the inline thumbnail; the run process only passes it on.
+        small = store.read_file("preview_thumbnail.png")
+    assert base64.b64encode(small).decode() in pictures[infoset.loc[0, "partition_key"]]
     charts = [e for e in result.get_asset_materialization_events()
               if e.asset_key.to_user_string() == "cad_dataset"][0].materialization.metadata
     assert {"chart/faces_per_file", "chart/surface_types", "chart/face_labels",

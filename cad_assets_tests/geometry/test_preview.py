@@ -1,6 +1,7 @@
 """The PNG preview: valid pictures of the requested size, shaded and outlined, blank when there
 is nothing to draw, and triangles that face out of the material wherever the shape sits."""
 
+import base64
 import io
 
 import numpy as np
@@ -118,3 +119,18 @@ def test_real_mfcad_part(shared_cad):
     assert pixels.shape == (192, 192, 3)
     assert drawn(pixels).mean() > 0.05
     assert len(png) < 20_000
+
+
+def test_thumbnail_fits_its_budget_and_keeps_the_picture(shared_cad):
+    from cad_assets.builtin.preview import THUMBNAIL_BASE64_CHARS, thumbnail
+
+    path = sorted((shared_cad / "mfcad").glob("*.step"))[0]
+    with muted_stdout():
+        png = render_preview(read_cad_file(path), size=160)
+    assert len(base64.b64encode(png)) > THUMBNAIL_BASE64_CHARS  # this preview needs shrinking
+    small = thumbnail(png)
+    assert len(base64.b64encode(small)) <= THUMBNAIL_BASE64_CHARS
+    pixels = decode(small)
+    assert pixels.shape[0] == pixels.shape[1] < 160 and drawn(pixels).mean() > 0.05
+    assert thumbnail(small) == small  # a picture that fits is kept as it is
+    assert thumbnail(png, max_base64_chars=10) is None  # no copy that small

@@ -9,7 +9,7 @@ largest per-file cost.
 import dagster as dg
 import pandas as pd
 
-from cad_assets.builtin.preview import PREVIEW_FILE
+from cad_assets.builtin.preview import PREVIEW_FILE, THUMBNAIL_FILE, thumbnail
 from cad_assets.catalogue import Catalogue
 from cad_assets.defs.failed_partitions import record_failed_partitions
 from cad_assets.defs.metadata import inline_png_metadata, png_metadata
@@ -66,7 +66,8 @@ def record_success(context, catalogue: Catalogue, request: EncodeRequest, stored
     """Commit the store to the catalogue, then materialize the partition with its metadata."""
     catalogue.record_encoded(request, stored, context.run.run_id)
     context.log_event(_materialization(request.partition_key, request.store_path, stored.metadata,
-                                       stored.files.get(PREVIEW_FILE)))
+                                       stored.files.get(PREVIEW_FILE),
+                                       stored.files.get(THUMBNAIL_FILE)))
 
 
 def materialize_unrecorded(context, catalogue: Catalogue, files: pd.DataFrame, keys: list[str]):
@@ -79,12 +80,13 @@ def materialize_unrecorded(context, catalogue: Catalogue, files: pd.DataFrame, k
     current = catalogue.current(files[files["partition_key"].isin(missing)], ["store_path", "metadata"])
     for row in current.itertuples():
         with open_file_store(row.store_path) as stored:
-            preview = stored.read_file(PREVIEW_FILE)
-        context.log_event(_materialization(row.partition_key, row.store_path, row.metadata, preview))
+            preview, small = stored.read_file(PREVIEW_FILE), stored.read_file(THUMBNAIL_FILE)
+        context.log_event(_materialization(row.partition_key, row.store_path, row.metadata,
+                                           preview, small))
 
 
 def _materialization(
-    key: str, store_path: str, stored: dict, preview: bytes | None
+    key: str, store_path: str, stored: dict, preview: bytes | None, small: bytes | None
 ) -> dg.AssetMaterialization:
     metadata = {
         "faces": stored.get("n_faces"),
@@ -95,10 +97,11 @@ def _materialization(
     }
     if preview:
         # A thumbnail the UI shows in the partition's metadata table, and the picture itself.
-        thumbnail = inline_png_metadata(preview, "preview")
-        if thumbnail is not None:
-            metadata["preview"] = thumbnail
-        full = png_metadata(preview, key)
-        if thumbnail is None or thumbnail.value != full.value:
-            metadata["preview/full"] = full
+        # The worker made the thumbnail; stores written before it did have none.
+        small = small or thumbnail(preview)
+        inline = inline_png_metadata(small, "preview") if small else None
+        if inline is not None:
+            metadata["preview"] = inline
+        if inline is None or small != preview:
+            metadata["preview/full"] = png_metadata(preview, key)
     return dg.AssetMaterialization(ENCODINGS, partition=key, metadata=metadata)
