@@ -14,16 +14,21 @@ from cad_assets_tests.dataset_equality import assert_same_outputs, file_ids
 from cad_assets_tests.test_crash_recovery import BUILD, _build, _environment
 
 
+def build_twice_at_once(environment: dict) -> None:
+    """Two ``build_dataset`` runs started together on one instance and output; both succeed."""
+    runs = [subprocess.Popen(BUILD, env=environment, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for run in runs:
+        assert run.wait(timeout=600) == 0, run.stderr.read()[-3000:]
+
+
 def test_overlapping_runs_do_not_interleave_their_writes(tmp_path, shared_cad):
     sources = tmp_path / "sources"
     copy_files(sorted((shared_cad / "mfcad").glob("*.step"))[:24], sources)
     shared, clean = tmp_path / "shared", tmp_path / "clean"
     environment = _environment(shared, sources)
 
-    runs = [subprocess.Popen(BUILD, env=environment, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    for run in runs:
-        assert run.wait(timeout=600) == 0, run.stderr.read()[-3000:]
+    build_twice_at_once(environment)
     _build(_environment(clean, sources))
 
     stores = list((shared / "out" / "encodings").glob("**/*.zarr.zip"))

@@ -18,6 +18,7 @@ from cad_assets_tests.conftest import copy_files
 from cad_assets_tests.dataset_equality import assert_same_outputs, file_ids
 from cad_assets_tests.postgres.conftest import PG_URL, database_name, instance_of
 from cad_assets_tests.sensor_ticks import tick
+from cad_assets_tests.test_concurrent_runs import build_twice_at_once
 from cad_assets_tests.test_crash_recovery import BUILD, DAGSTER, _build, _environment
 
 TARGET = ["-m", "cad_assets.definitions"]
@@ -122,10 +123,7 @@ def test_overlapping_runs_equal_a_clean_build(tmp_path, shared_cad, postgres, pg
     shared, clean = tmp_path / "shared", tmp_path / "clean"
     environment = pg_environment(shared, sources)
 
-    runs = [subprocess.Popen(BUILD, env=environment, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    for run in runs:
-        assert run.wait(timeout=600) == 0, run.stderr.read()[-3000:]
+    build_twice_at_once(environment)
     _build(_environment(clean, sources))  # SQLite instance and catalogue
 
     assert [run.split("|")[1] for run in _writer_runs(postgres, environment)] == ["SUCCESS"] * 2
