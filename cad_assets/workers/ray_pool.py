@@ -17,15 +17,13 @@ paths; results come back through Ray's object store.
 
 import functools
 import logging
-import os
-import resource
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cad_assets.workers.limits import mute_stdout
+from cad_assets.workers.limits import address_space_allowance, mute_stdout
 from cad_assets.workers.pool import PoolSettings, TaskFailure, run_guarded, timed_out
 
 #: How often an item lost with its node is sent again before it fails as ``NodeLost``.
@@ -179,16 +177,8 @@ def _run_in_ray_worker(task: str, memory_limit_mb: int | None, sys_path: list[st
     _prepare_worker(tuple(sys_path))
     if not memory_limit_mb:
         return run_guarded(task, item)
-    # A Ray worker maps gigabytes for itself before any item, so its limit is this item's
-    # allowance above what it holds now; lifted again afterwards for Ray's own threads.
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = _address_space() + memory_limit_mb * 2**20
-    resource.setrlimit(resource.RLIMIT_AS,
-                       (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
-    try:
+    with address_space_allowance(memory_limit_mb):
         return run_guarded(task, item)
-    finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 @functools.cache
@@ -197,11 +187,6 @@ def _prepare_worker(sys_path: tuple[str, ...]) -> None:
     node's path lacks), and OpenCascade's C++ printing muted."""
     sys.path[:] = [*sys_path, *(p for p in sys.path if p not in sys_path)]
     mute_stdout()
-
-
-def _address_space() -> int:
-    with open("/proc/self/statm") as statm:
-        return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def _first_line(error: Exception) -> str:
