@@ -33,7 +33,7 @@ def preview(cad_model, storage, options):
         picture = render_preview(cad_model.shape, size=options["size"])
         storage.save_file(PREVIEW_FILE, picture)
         small = thumbnail(picture)
-        if small is not None:
+        if small is not None and small is not picture:  # a picture that fits is its own
             storage.save_file(THUMBNAIL_FILE, small)
         storage.save_metadata("preview_error", "")
     except Exception as error:  # noqa: BLE001 - a picture is never worth failing a file for
