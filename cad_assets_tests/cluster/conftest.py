@@ -5,6 +5,7 @@ every process is stopped by pid and the namespaces are removed at the end."""
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,17 @@ def outcomes(driver: subprocess.Popen, timeout_s: float = 300) -> dict[int, dict
     # Ray prints its own messages (a worker died, a node was lost) on the driver's stdout.
     lines = [json.loads(line) for line in out.splitlines() if line.startswith('{"index"')]
     return {line.pop("index"): line for line in lines}
+
+
+def wait_until(condition, timeout_s: float = 300, run: subprocess.Popen | None = None) -> None:
+    """Poll ``condition``; fail after ``timeout_s``, or as soon as ``run`` has ended (with its
+    output: whatever was waited for can no longer happen)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if run is not None and run.poll() is not None:
+            pytest.fail(f"the run ended first:\n{run.stdout.read()[-4000:]}")
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
 
 
 def assert_only_test_traffic(network) -> None:

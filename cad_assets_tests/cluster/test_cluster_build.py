@@ -5,9 +5,8 @@ still finishes, and the dataset equals a clean build's with the local pool on SQ
 
 import shutil
 import subprocess
-import time
 
-from cad_assets_tests.cluster.conftest import REPOSITORY, assert_only_test_traffic
+from cad_assets_tests.cluster.conftest import REPOSITORY, assert_only_test_traffic, wait_until
 from cad_assets_tests.conftest import copy_files
 from cad_assets_tests.dataset_equality import assert_same_outputs
 from cad_assets_tests.postgres.conftest import DEPLOY_YAML
@@ -32,8 +31,8 @@ def test_build_on_the_cluster_survives_a_lost_node_and_equals_a_clean_build(
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
-        _wait_for(lambda: _count(head_postgres, catalogue, "worker_host = 'cad-node'") >= 2,
-                  run)
+        wait_until(lambda: _count(head_postgres, catalogue, "worker_host = 'cad-node'") >= 2,
+                   run=run)
         assert_only_test_traffic(network)
         cluster.nodes[1].kill()
         done_at_kill = _count(head_postgres, catalogue, "true")
@@ -81,12 +80,3 @@ def _count(server, database: str, where: str) -> int:
         return int(server.psql(f"SELECT count(*) FROM encodings WHERE {where}", database))
     except subprocess.CalledProcessError:  # the run has not created the tables yet
         return 0
-
-
-def _wait_for(condition, run, timeout_s: float = 300) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert run.poll() is None, ("the run ended before the second node was killed:\n"
-                                    + run.stdout.read()[-4000:])
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.2)

@@ -2,13 +2,13 @@
 timeout, memory limit, recycling), items spread over both nodes, and a node killed while it
 runs items: they run again on the node that is left."""
 
-import time
 from collections import Counter
 
 from cad_assets_tests.cluster.conftest import (
     assert_only_test_traffic,
     outcomes,
     run_on_cluster,
+    wait_until,
 )
 
 MISBEHAVE = "cad_assets_tests.workers.tasks:misbehave"
@@ -40,7 +40,7 @@ def test_items_run_on_both_nodes_over_the_test_network_only(network, cluster):
 
 def test_items_of_a_killed_node_run_again_on_the_other(cluster, tmp_path):
     driver = run_on_cluster(cluster, ANNOUNCE, [f"{tmp_path}|3"] * 8)
-    _wait_for(lambda: any(tmp_path.glob("cad-node-*")))
+    wait_until(lambda: any(tmp_path.glob("cad-node-*")), timeout_s=120)
     cluster.nodes[1].kill()
     results = outcomes(driver)
 
@@ -48,10 +48,3 @@ def test_items_of_a_killed_node_run_again_on_the_other(cluster, tmp_path):
     started_on_node = sum(len(p.read_text().splitlines()) for p in tmp_path.glob("cad-node-*"))
     finished_on_node = sum(o["result"][0] == "cad-node" for o in results.values())
     assert started_on_node > finished_on_node, "an item the node had started must run again"
-
-
-def _wait_for(condition, timeout_s: float = 120) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
