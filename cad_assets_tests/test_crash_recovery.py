@@ -22,9 +22,11 @@ BUILD = [DAGSTER, "job", "execute", "-m", "cad_assets.definitions", "-j", "build
 
 
 def _environment(root: Path, sources: Path, instance_yaml: Path | None = None,
-                 variables: dict | None = None) -> dict:
+                 variables: dict | None = None, create_schema: bool = True) -> dict:
     """The environment of runs on a new Dagster home under ``root``: its dagster.yaml is a
-    copy of ``instance_yaml`` (default: SQLite, no telemetry), ``variables`` are added."""
+    copy of ``instance_yaml`` (default: SQLite, no telemetry), ``variables`` are added.
+    ``create_schema=False`` leaves the schema to the first run (for an instance database this
+    process cannot reach, on a test host)."""
     home = root / "dagster_home"
     home.mkdir(parents=True)
     if instance_yaml is None:
@@ -34,8 +36,9 @@ def _environment(root: Path, sources: Path, instance_yaml: Path | None = None,
     variables = variables or {}
     # Create the instance's schema once, as `dagster dev` or a first run would: two runs
     # started at the same moment on an empty home would both try to create it.
-    with patch.dict(os.environ, variables), DagsterInstance.from_config(str(home)) as instance:
-        instance.get_runs(limit=1)
+    if create_schema:
+        with patch.dict(os.environ, variables), DagsterInstance.from_config(str(home)) as instance:
+            instance.get_runs(limit=1)
     return {**os.environ, **variables, "DAGSTER_HOME": str(home),
             "CAD_ASSETS_SOURCES": str(sources), "CAD_ASSETS_OUTPUT": str(root / "out"),
             "CAD_ASSETS_WORKERS": "2"}

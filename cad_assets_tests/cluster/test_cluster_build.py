@@ -58,17 +58,15 @@ def test_build_on_the_cluster_survives_a_lost_node_and_equals_a_clean_build(
 
 
 def _cluster_environment(root, sources, cluster, server, catalogue: str) -> dict:
-    home = root / "dagster_home"
-    home.mkdir(parents=True)
-    shutil.copyfile(DEPLOY_YAML, home / "dagster.yaml")
-    return {
-        **_environment(root / "unused", sources), "DAGSTER_HOME": str(home),
-        "CAD_ASSETS_OUTPUT": str(root / "out"), "CAD_ASSETS_FILE_TIMEOUT_S": TIMEOUT_S,
+    # The instance database is on the head host, out of this process's reach: the run
+    # creates the schema (it is the only run on that database).
+    return _environment(root, sources, DEPLOY_YAML, {
+        "CAD_ASSETS_FILE_TIMEOUT_S": TIMEOUT_S,
         "CAD_ASSETS_DAGSTER_PG_URL": server.create_database("dagster"),
         "CAD_ASSETS_CATALOGUE_URL": server.create_database(catalogue),
         "CAD_ASSETS_RAY_ADDRESS": cluster.address,
         "CAD_ASSETS_RAY_NODE_LOSS_GRACE_S": str(NODE_LOSS_GRACE_S),
-    }
+    }, create_schema=False)
 
 
 def _rows(server, database: str, sql: str) -> list[list[str]]:

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from cad_assets.catalogue import Catalogue
+from cad_assets_tests.postgres.conftest import database_name
 
 VERSION = "1-test"
 
@@ -33,4 +34,4 @@ def test_processes_registering_files_at_once_agree_on_ids(tmp_path, postgres, ne
                             [(tmp_path / "encodings", url, order, start) for order in orders])
     assert all(ids == assigned[0] for ids in assigned)
     assert sorted(assigned[0].values()) == list(range(200))
-    assert postgres.psql("SELECT value FROM counters", url.rsplit("/", 1)[1]) == "200"
+    assert postgres.psql("SELECT value FROM counters", database_name(url)) == "200"
