@@ -26,6 +26,7 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPOSITORY))
 
+from cad_assets.sources import discover_cad_files  # noqa: E402
 from cad_assets_tests.servers.netns import TestNetwork  # noqa: E402
 from cad_assets_tests.servers.postgres import PostgresServer  # noqa: E402
 from cad_assets_tests.servers.ray_cluster import RayCluster  # noqa: E402
@@ -33,7 +34,6 @@ from cad_assets_tests.servers.ray_cluster import RayCluster  # noqa: E402
 DAGSTER = str(Path(sys.executable).parent / "dagster")
 BUILD = [DAGSTER, "job", "execute", "-m", "cad_assets.definitions", "-j", "build_dataset"]
 SHARED_CAD = REPOSITORY.parent / "shared" / "cad"
-CAD_SUFFIXES = {".step", ".stp", ".iges", ".igs", ".brep"}
 
 
 def main() -> None:
@@ -66,7 +66,7 @@ def main() -> None:
 
 
 def _copy_corpus(folder: Path, limit: int) -> Path:
-    files = sorted(p for p in SHARED_CAD.rglob("*") if p.suffix.lower() in CAD_SUFFIXES)[:limit]
+    files = sorted(Path(found.path) for found in discover_cad_files([SHARED_CAD]))[:limit]
     for path in files:
         target = folder / path.relative_to(SHARED_CAD)
         target.parent.mkdir(parents=True, exist_ok=True)
